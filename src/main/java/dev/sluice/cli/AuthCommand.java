@@ -1,0 +1,12 @@
+package dev.sluice.cli;
+
+import picocli.CommandLine.Command;
+
+/** Placeholder: filled in by its feature. */
+@Command(name = "auth", mixinStandardHelpOptions = true, description = "Not yet available.")
+public final class AuthCommand implements Runnable {
+  @Override
+  public void run() {
+    System.out.println("not yet available");
+  }
+}
