@@ -1,0 +1,10 @@
+# Sourced: exports JAVA_HOME pointing at a JDK >= 21 (the current one if it qualifies, else the newest under /usr/lib/jvm).
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1; }
+if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ] || [ "$(java_major "$JAVA_HOME")" -lt 21 ] 2>/dev/null; then
+  JAVA_HOME=""
+  for d in /usr/lib/jvm/temurin-25* /usr/lib/jvm/*25* /usr/lib/jvm/*; do
+    if [ -x "$d/bin/javac" ] && [ "$(java_major "$d")" -ge 21 ] 2>/dev/null; then JAVA_HOME="$d"; break; fi
+  done
+  if [ -z "$JAVA_HOME" ]; then echo "no JDK >= 21 found (looked in \$JAVA_HOME and /usr/lib/jvm)" >&2; exit 1; fi
+fi
+export JAVA_HOME

@@ -1,0 +1,133 @@
+package dev.sluice;
+
+import dev.sluice.config.Config;
+import dev.sluice.config.ConfigException;
+import dev.sluice.error.ApiError;
+import dev.sluice.error.ErrorRenderer;
+import dev.sluice.keys.StaticKeyAuthenticator;
+import dev.sluice.provider.Provider;
+import dev.sluice.provider.StaticModelsProvider;
+import dev.sluice.provider.openai.OpenAiProvider;
+import dev.sluice.ratelimit.RateLimiter;
+import dev.sluice.relay.AccessLog;
+import dev.sluice.relay.BodyValidator;
+import dev.sluice.relay.Gateway;
+import dev.sluice.relay.Services;
+import dev.sluice.usage.UsageSink;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the running gateway from a {@link Config}: the one place where features are put together.
+ * {@link #start} is what {@code sluice serve} runs and what end-to-end tests run on port 0.
+ */
+public final class Wiring implements AutoCloseable {
+  private final Vertx vertx;
+  private final Gateway gateway;
+  private final List<AutoCloseable> closeables;
+
+  private Wiring(Vertx vertx, Gateway gateway, List<AutoCloseable> closeables) {
+    this.vertx = vertx;
+    this.gateway = gateway;
+    this.closeables = closeables;
+  }
+
+  public int port() {
+    return gateway.port();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** host and port from {@code server.listen}: "127.0.0.1:8080", ":8080", "8080", "[::1]:8080". */
+  public static HostPort listen(Config cfg) {
+    String s = cfg.requireString("server.listen");
+    String host = "0.0.0.0";
+    String port = s;
+    int colon = s.lastIndexOf(':');
+    if (colon >= 0) {
+      host = s.substring(0, colon);
+      port = s.substring(colon + 1);
+      if (host.isEmpty()) {
+        host = "0.0.0.0";
+      } else if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+    }
+    try {
+      int p = Integer.parseInt(port);
+      if (p < 0 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      return new HostPort(host, p);
+    } catch (NumberFormatException e) {
+      throw new ConfigException("server.listen", "expected host:port, got '" + s + "'");
+    }
+  }
+
+  public record HostPort(String host, int port) {
+  }
+
+  /** Reads and checks the whole config before anything starts, so a bad value stops start-up. */
+  public static Future<Wiring> start(Config cfg) {
+    HostPort hp = listen(cfg);
+    String mode = cfg.oneOf("upstream.mode", "codex_oauth", "openai_api");
+    ErrorRenderer errors = ErrorRenderer.of(cfg.oneOf("errors.style", "openai", "gateway"));
+    boolean jsonLogs = "json".equals(cfg.oneOf("logging.format", "text", "json"));
+    cfg.oneOf("logging.level", "debug", "info", "warn", "error");
+    long maxBody = cfg.longValue("server.max_body_bytes", 1024, 1L << 31);
+    int timeoutSeconds = cfg.integer("upstream.timeout_seconds", 1, 3600);
+    int connectTimeout = cfg.integer("upstream.connect_timeout_seconds", 1, 600);
+    if ("openai_api".equals(mode)) {
+      cfg.url("upstream.base_url");
+    }
+
+    Vertx vertx = Vertx.vertx();
+    List<AutoCloseable> closeables = new ArrayList<>();
+    HttpClient client = vertx.httpClientBuilder()
+        .with(new HttpClientOptions()
+            .setTcpNoDelay(true)
+            .setKeepAlive(true)
+            .setConnectTimeout(connectTimeout * 1000)
+            .setDecompressionSupported(false)
+            .setMaxInitialLineLength(16384)
+            .setMaxHeaderSize(65536))
+        .with(new PoolOptions().setHttp1MaxSize(2000).setMaxWaitQueueSize(-1))
+        .build();
+
+    Provider provider = switch (mode) {
+      case "openai_api" -> OpenAiProvider.fromConfig(client, cfg);
+      default -> new StaticModelsProvider("codex", StaticModelsProvider.CODEX_MODELS, ApiError.oauthUnavailable());
+    };
+    var auth = new StaticKeyAuthenticator(cfg.string("auth.downstream_api_key"), cfg.string("auth.downstream_plan"));
+    Services services = new Services(auth, RateLimiter.unlimited(), UsageSink.NONE, BodyValidator.NONE, provider,
+        errors, new AccessLog(jsonLogs), Clock.systemUTC(), maxBody);
+    return Gateway.start(vertx, hp.host(), hp.port(), services, null)
+        .map(g -> new Wiring(vertx, g, closeables))
+        .onFailure(t -> vertx.close());
+  }
+
+  @Override
+  public void close() {
+    try {
+      gateway.close().await();
+    } catch (Exception ignored) {
+      // shutting down anyway
+    }
+    for (AutoCloseable c : closeables.reversed()) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // keep closing the rest
+      }
+    }
+    vertx.close().await();
+  }
+}

@@ -1,0 +1,52 @@
+package dev.sluice.provider;
+
+import dev.sluice.error.ApiError;
+import dev.sluice.error.GatewayException;
+import io.netty.channel.ConnectTimeoutException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeoutException;
+
+/** The one place where upstream trouble becomes a client-visible error. */
+public final class UpstreamFailures {
+  private UpstreamFailures() {
+  }
+
+  /** A transport failure (no usable HTTP answer). */
+  public static ApiError fromThrowable(Throwable t) {
+    if (t instanceof GatewayException g) {
+      return g.error();
+    }
+    if (t instanceof TimeoutException || t instanceof ConnectTimeoutException
+        || (t.getClass().getSimpleName().contains("Timeout"))) {
+      return ApiError.upstreamTimeout();
+    }
+    if (t instanceof ConnectException || t instanceof UnknownHostException
+        || t.getCause() instanceof ConnectException) {
+      return ApiError.upstreamUnavailable("upstream unavailable: connection failed");
+    }
+    if (t instanceof ClosedChannelException || t instanceof java.io.IOException) {
+      return ApiError.upstreamUnavailable("upstream closed the connection");
+    }
+    if (t instanceof io.vertx.core.VertxException && t.getMessage() != null
+        && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("closed")) {
+      return ApiError.upstreamUnavailable("upstream closed the connection");
+    }
+    return ApiError.upstreamUnavailable("upstream request failed");
+  }
+
+  /** An upstream 5xx. */
+  public static ApiError fromStatus(int status) {
+    return ApiError.upstreamError("upstream service error (HTTP " + status + ")");
+  }
+
+  /** An upstream stream that broke after the client got its first byte. */
+  public static ApiError midStream(Throwable t) {
+    ApiError e = fromThrowable(t);
+    if ("upstream_timeout".equals(e.code())) {
+      return ApiError.of(504, ApiError.API, "upstream stalled: no data within the timeout", "upstream_timeout");
+    }
+    return ApiError.upstreamError("upstream stream ended unexpectedly");
+  }
+}

@@ -1,0 +1,160 @@
+package dev.sluice.provider.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.config.Config;
+import dev.sluice.error.GatewayException;
+import dev.sluice.json.Json;
+import dev.sluice.provider.Provider;
+import dev.sluice.provider.RelayCall;
+import dev.sluice.provider.Reply;
+import dev.sluice.provider.UpstreamFailures;
+import dev.sluice.relay.Endpoint;
+import dev.sluice.usage.TokenUsage;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.util.List;
+
+/** Any OpenAI-compatible API: requests pass through, streams are copied event by event. */
+public final class OpenAiProvider implements Provider {
+  /** Client headers that carry meaning upstream; everything else stays at the gateway. */
+  private static final List<String> FORWARDED = List.of("user-agent", "openai-beta", "idempotency-key");
+
+  private final HttpClient client;
+  private final String baseUrl;
+  private final String authorization;
+  private final long timeoutMillis;
+  private final String modelsPath;
+  private final String chatPath;
+  private final String responsesPath;
+
+  public OpenAiProvider(HttpClient client, String baseUrl, String apiKey, long timeoutMillis,
+                        String modelsPath, String chatPath, String responsesPath) {
+    this.client = client;
+    this.baseUrl = baseUrl;
+    this.authorization = apiKey == null || apiKey.isEmpty() ? null : "Bearer " + apiKey;
+    this.timeoutMillis = timeoutMillis;
+    this.modelsPath = modelsPath;
+    this.chatPath = chatPath;
+    this.responsesPath = responsesPath;
+  }
+
+  public static OpenAiProvider fromConfig(HttpClient client, Config cfg) {
+    return new OpenAiProvider(client, cfg.url("upstream.base_url"), cfg.string("upstream.api_key"),
+        cfg.integer("upstream.timeout_seconds", 1, 3600) * 1000L,
+        cfg.string("upstream.models_path"), cfg.string("upstream.chat_completions_path"),
+        cfg.string("upstream.responses_path"));
+  }
+
+  @Override
+  public String name() {
+    return "openai";
+  }
+
+  String url(Endpoint endpoint) {
+    String path = switch (endpoint) {
+      case MODELS -> modelsPath;
+      case CHAT_COMPLETIONS -> chatPath;
+      case RESPONSES -> responsesPath;
+      default -> "/v1/" + endpoint.path();
+    };
+    if (baseUrl.endsWith("/v1") && path.startsWith("/v1/")) {
+      path = path.substring(3);
+    }
+    return baseUrl + path;
+  }
+
+  @Override
+  public Future<Reply> models(RelayCall call) {
+    return exchange(call, HttpMethod.GET, null, false, false);
+  }
+
+  @Override
+  public Future<Reply> send(RelayCall call) {
+    ObjectNode body = call.body();
+    boolean clientWantsUsage = true;
+    if (call.stream() && (call.endpoint() == Endpoint.CHAT_COMPLETIONS || call.endpoint() == Endpoint.COMPLETIONS)) {
+      JsonNode so = body.get("stream_options");
+      clientWantsUsage = so != null && so.path("include_usage").asBoolean(false);
+      if (!clientWantsUsage) {
+        body = body.deepCopy();
+        ObjectNode opts = so instanceof ObjectNode o ? o.deepCopy() : Json.object();
+        opts.put("include_usage", true);
+        body.set("stream_options", opts);
+      }
+    }
+    return exchange(call, HttpMethod.POST, Buffer.buffer(Json.write(body)), call.stream(), clientWantsUsage);
+  }
+
+  private Future<Reply> exchange(RelayCall call, HttpMethod method, Buffer body, boolean stream,
+                                 boolean clientWantsUsage) {
+    RequestOptions options = new RequestOptions()
+        .setMethod(method)
+        .setAbsoluteURI(url(call.endpoint()))
+        .setIdleTimeout(timeoutMillis)
+        .putHeader("X-Request-ID", call.requestId())
+        .putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");
+    if (authorization != null) {
+      options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
+    }
+    if (body != null) {
+      options.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    }
+    for (String h : FORWARDED) {
+      String v = call.clientHeaders().get(h);
+      if (v != null) {
+        options.putHeader(h, v);
+      }
+    }
+    return client.request(options)
+        .compose(req -> (body == null ? req.send() : req.send(body)).map(resp -> {
+          resp.pause();
+          return new Sent(req, resp);
+        }))
+        .recover(t -> Future.failedFuture(new GatewayException(UpstreamFailures.fromThrowable(t))))
+        .compose(sent -> toReply(sent, clientWantsUsage));
+  }
+
+  private record Sent(HttpClientRequest request, HttpClientResponse response) {
+  }
+
+  private Future<Reply> toReply(Sent sent, boolean clientWantsUsage) {
+    HttpClientResponse resp = sent.response();
+    int status = resp.statusCode();
+    String contentType = resp.getHeader(HttpHeaders.CONTENT_TYPE);
+    if (status >= 500) {
+      resp.resume();
+      sent.request().reset();
+      return Future.failedFuture(new GatewayException(UpstreamFailures.fromStatus(status)));
+    }
+    if (status < 300 && contentType != null && contentType.startsWith("text/event-stream")) {
+      return Future.succeededFuture(new Reply.Stream(status, resp.headers(), resp, () -> sent.request().reset(),
+          new PassthroughStreamMapper(clientWantsUsage), null));
+    }
+    resp.resume();
+    return resp.body()
+        .recover(t -> Future.failedFuture(new GatewayException(UpstreamFailures.fromThrowable(t))))
+        .map(buf -> new Reply.Body(status, resp.headers(), buf, status < 300 ? usageOf(buf) : TokenUsage.NONE, null));
+  }
+
+  private static TokenUsage usageOf(Buffer body) {
+    if (body.length() == 0 || body.getByte(0) != '{') {
+      return TokenUsage.NONE;
+    }
+    try {
+      JsonNode node = Json.MAPPER.readTree(body.getBytes());
+      return TokenUsage.fromOpenAi(node.get("usage"));
+    } catch (Exception e) {
+      return TokenUsage.NONE;
+    }
+  }
+
+
+}

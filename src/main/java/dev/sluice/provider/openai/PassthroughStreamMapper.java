@@ -1,0 +1,80 @@
+package dev.sluice.provider.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.error.ApiError;
+import dev.sluice.error.GatewayException;
+import dev.sluice.json.Json;
+import dev.sluice.provider.StreamMapper;
+import dev.sluice.sse.SseEvent;
+import dev.sluice.sse.SseWriter;
+import dev.sluice.usage.TokenUsage;
+import io.vertx.core.buffer.Buffer;
+import java.util.function.Consumer;
+
+/**
+ * Copies an OpenAI-dialect stream event by event, reading usage on the way. When the gateway asked
+ * the upstream for usage that the client did not ask for, the usage-only chunk is dropped and the
+ * usage field removed, so the client sees the stream it asked for.
+ */
+final class PassthroughStreamMapper implements StreamMapper {
+  private final boolean clientWantsUsage;
+  private TokenUsage usage = TokenUsage.NONE;
+  private boolean sawDone;
+
+  PassthroughStreamMapper(boolean clientWantsUsage) {
+    this.clientWantsUsage = clientWantsUsage;
+  }
+
+  @Override
+  public void onEvent(SseEvent event, Consumer<Buffer> out) {
+    String data = event.data();
+    if ("[DONE]".equals(data)) {
+      sawDone = true;
+      out.accept(SseWriter.DONE);
+      return;
+    }
+    if (data.contains("\"usage\"") || data.startsWith("{\"error\"")) {
+      JsonNode node;
+      try {
+        node = Json.MAPPER.readTree(data);
+      } catch (Exception e) {
+        out.accept(SseWriter.encode(event));
+        return;
+      }
+      JsonNode err = node.get("error");
+      if (err != null && err.isObject() && node.size() == 1) {
+        throw new GatewayException(ApiError.of(502, err.path("type").asText(ApiError.API),
+            err.path("message").asText("upstream error"),
+            err.path("code").isTextual() ? err.get("code").asText() : "upstream_error"));
+      }
+      JsonNode u = node.get("usage");
+      if (u != null && u.isObject()) {
+        usage = TokenUsage.fromOpenAi(u);
+        if (!clientWantsUsage) {
+          JsonNode choices = node.get("choices");
+          if (choices != null && choices.isArray() && choices.isEmpty()) {
+            return;
+          }
+          ((com.fasterxml.jackson.databind.node.ObjectNode) node).remove("usage");
+          out.accept(SseWriter.encode(new SseEvent(event.event(), Json.write(node), event.id())));
+          return;
+        }
+      }
+    }
+    out.accept(SseWriter.encode(event));
+  }
+
+  @Override
+  public void onEnd(Consumer<Buffer> out) {
+    // An upstream that closes without [DONE] is passed on as it came.
+  }
+
+  @Override
+  public TokenUsage usage() {
+    return usage;
+  }
+
+  boolean sawDone() {
+    return sawDone;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.sluice.relay;
+
+import dev.sluice.error.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP front door. {@link #routes} lists every route; tests reuse it on port 0.
+ */
+public final class Gateway {
+  /** Path prefixes the OpenAI API has but this gateway does not offer. */
+  static final List<String> UNSUPPORTED = List.of("fine_tuning", "fine-tuning", "assistants", "threads",
+      "runs", "batches", "files", "uploads", "vector_stores", "audio", "moderations", "realtime", "evals");
+
+  private final HttpServer server;
+
+  private Gateway(HttpServer server) {
+    this.server = server;
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Future<Void> close() {
+    return server.close();
+  }
+
+  /**
+   * Starts the gateway.
+   *
+   * @param extra more routes (admin API, ...) added before the catch-all 404
+   */
+  public static Future<Gateway> start(Vertx vertx, String host, int port, Services services,
+                                      Consumer<Router> extra) {
+    Router router = routes(vertx, services, extra);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(host)
+        .setPort(port)
+        .setTcpNoDelay(true)
+        .setCompressionSupported(false)
+        .setIdleTimeout(300)
+        .setDecompressionSupported(false);
+    return vertx.createHttpServer(options).requestHandler(router).listen().map(Gateway::new);
+  }
+
+  public static Router routes(Vertx vertx, Services services, Consumer<Router> extra) {
+    Router router = Router.router(vertx);
+    RelayHandler relay = new RelayHandler(services);
+
+    router.route().handler(Gateway::requestId);
+    router.get("/healthz").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
+    router.get("/docs/:page").handler(Gateway::docs);
+    for (String prefix : List.of("/v1", "/api/v1")) {
+      router.get(prefix + "/models").handler(ctx -> relay.handle(ctx, Endpoint.MODELS));
+      for (Endpoint e : Endpoint.values()) {
+        if (e == Endpoint.MODELS) {
+          continue;
+        }
+        router.post(prefix + "/" + e.path())
+            .handler(BodyHandler.create(false).setBodyLimit(services.maxBodyBytes()))
+            .handler(ctx -> relay.handle(ctx, e));
+      }
+      for (String u : UNSUPPORTED) {
+        router.route(prefix + "/" + u).handler(ctx -> RelayHandler.failEarly(ctx, services,
+            ApiError.unsupportedEndpoint(ctx.request().path())));
+        router.route(prefix + "/" + u + "/*").handler(ctx -> RelayHandler.failEarly(ctx, services,
+            ApiError.unsupportedEndpoint(ctx.request().path())));
+      }
+    }
+    if (extra != null) {
+      extra.accept(router);
+    }
+    router.route().handler(ctx -> RelayHandler.failEarly(ctx, services,
+        ApiError.notFound("Unknown request URL: " + ctx.request().method() + " " + ctx.request().path())));
+    router.route().failureHandler(ctx -> RelayHandler.failEarly(ctx, services, failure(ctx, services)));
+    return router;
+  }
+
+  private static ApiError failure(RoutingContext ctx, Services services) {
+    int status = ctx.statusCode();
+    if (status == 413) {
+      return ApiError.bodyTooLarge(services.maxBodyBytes());
+    }
+    if (status == 405) {
+      return ApiError.of(405, ApiError.INVALID_REQUEST, "method not allowed", "method_not_allowed");
+    }
+    if (status == 404) {
+      return ApiError.notFound("Unknown request URL: " + ctx.request().path());
+    }
+    if (status >= 400 && status < 500) {
+      return ApiError.invalidRequest("bad request");
+    }
+    if (ctx.failure() instanceof dev.sluice.error.GatewayException g) {
+      return g.error();
+    }
+    org.slf4j.LoggerFactory.getLogger(Gateway.class).error("unexpected failure on {}: {}",
+        ctx.request().path(), String.valueOf(ctx.failure()));
+    return ApiError.internal();
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private static void requestId(RoutingContext ctx) {
+    String id = ctx.request().getHeader("X-Request-ID");
+    if (id == null || id.isBlank() || id.length() > 200 || !id.chars().allMatch(c -> c > 32 && c < 127)) {
+      byte[] b = new byte[12];
+      RANDOM.nextBytes(b);
+      id = "req_" + HexFormat.of().formatHex(b);
+    }
+    ctx.put(RelayHandler.REQUEST_ID, id);
+    ctx.response().putHeader("X-Request-ID", id);
+    ctx.next();
+  }
+
+  private static void docs(RoutingContext ctx) {
+    String page = ctx.pathParam("page");
+    if (!page.matches("[a-z0-9-]{1,40}")) {
+      ctx.next();
+      return;
+    }
+    try (InputStream in = Gateway.class.getResourceAsStream("/docs/" + page + ".md")) {
+      if (in == null) {
+        ctx.next();
+        return;
+      }
+      ctx.response().putHeader("Content-Type", "text/markdown; charset=utf-8")
+          .end(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      ctx.fail(e);
+    }
+  }
+}

@@ -1,0 +1,589 @@
+package dev.sluice.fake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.json.Json;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fake OpenAI API on a loopback port, speaking the real wire formats (JSON bodies, SSE with
+ * {@code data: [DONE]}, error envelopes) for models, chat completions, completions, responses,
+ * embeddings and image generation, with faults to inject ({@link Fault}). It records what it
+ * received and counts streams the client cancelled.
+ *
+ * <p>Chat answers echo the last user message: "echo: TEXT". Streams split the answer into one
+ * chunk per word; {@code x-fake-chunks: N} asks for N content chunks instead, {@code x-fake-interval-ms}
+ * spaces them out, and {@code x-fake-timestamps: true} puts the send time (epoch nanoseconds) into
+ * each chunk as {@code "fake_ts"}.
+ */
+public final class FakeOpenAI implements AutoCloseable {
+  /** What to do with the next request instead of answering normally. */
+  public sealed interface Fault {
+    /** Answer with this status, body and extra headers. */
+    record Status(int status, String body, MultiMap headers) implements Fault {
+    }
+
+    /** Close the connection without answering. */
+    record Reset() implements Fault {
+    }
+
+    /** Answer nothing, ever. */
+    record Stall() implements Fault {
+    }
+
+    /** Wait before the first byte, then answer normally. */
+    record SlowFirstByte(long millis) implements Fault {
+    }
+
+    /** Send this many stream events, then close the connection. */
+    record DropMidStream(int events) implements Fault {
+    }
+
+    /** Send this many stream events, then go silent. */
+    record StallMidStream(int events) implements Fault {
+    }
+
+    static Fault status(int status, String message, String type) {
+      ObjectNode err = Json.object();
+      ObjectNode e = err.putObject("error");
+      e.put("message", message);
+      e.put("type", type);
+      e.putNull("param");
+      e.putNull("code");
+      return new Status(status, Json.write(err), MultiMap.caseInsensitiveMultiMap());
+    }
+  }
+
+  /** A request as the fake saw it. */
+  public record Seen(String method, String path, MultiMap headers, String body) {
+    public JsonNode json() {
+      try {
+        return Json.MAPPER.readTree(body);
+      } catch (Exception e) {
+        return null;
+      }
+    }
+  }
+
+  private final Vertx vertx;
+  private final HttpServer server;
+  private final ConcurrentLinkedDeque<Fault> faults = new ConcurrentLinkedDeque<>();
+  public final List<Seen> seen = new CopyOnWriteArrayList<>();
+  public final AtomicInteger cancelledStreams = new AtomicInteger();
+  public final AtomicInteger completedStreams = new AtomicInteger();
+
+  private FakeOpenAI(Vertx vertx, HttpServer server) {
+    this.vertx = vertx;
+    this.server = server;
+  }
+
+  public static FakeOpenAI start(Vertx vertx) {
+    FakeOpenAI[] holder = new FakeOpenAI[1];
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true));
+    server.requestHandler(req -> holder[0].handle(req));
+    holder[0] = new FakeOpenAI(vertx, server);
+    server.listen().await();
+    return holder[0];
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  public void inject(Fault fault) {
+    faults.add(fault);
+  }
+
+  public Seen last() {
+    return seen.isEmpty() ? null : seen.get(seen.size() - 1);
+  }
+
+  @Override
+  public void close() {
+    server.close().await();
+  }
+
+  private void handle(HttpServerRequest req) {
+    req.body().onSuccess(body -> {
+      seen.add(new Seen(req.method().name(), req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+          body.toString()));
+      Fault fault = faults.poll();
+      if (fault instanceof Fault.SlowFirstByte slow) {
+        vertx.setTimer(slow.millis(), t -> route(req, body, null));
+      } else {
+        route(req, body, fault);
+      }
+    });
+  }
+
+  private void route(HttpServerRequest req, Buffer body, Fault fault) {
+    HttpServerResponse resp = req.response();
+    switch (fault) {
+      case Fault.Status s -> {
+        resp.setStatusCode(s.status()).headers().addAll(s.headers());
+        resp.putHeader("content-type", "application/json").end(s.body());
+        return;
+      }
+      case Fault.Reset r -> {
+        req.connection().close();
+        return;
+      }
+      case Fault.Stall s -> {
+        return;
+      }
+      case null, default -> {
+      }
+    }
+    if (!"Bearer upstream-secret".equals(req.getHeader("Authorization"))) {
+      error(resp, 401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key");
+      return;
+    }
+    String path = req.path();
+    if (req.method().name().equals("GET") && path.equals("/v1/models")) {
+      resp.putHeader("content-type", "application/json").end(Json.write(models()));
+      return;
+    }
+    JsonNode json;
+    try {
+      json = Json.MAPPER.readTree(body.getBytes());
+    } catch (Exception e) {
+      error(resp, 400, "We could not parse the JSON body of your request.", "invalid_request_error", null);
+      return;
+    }
+    if (json == null || !json.isObject()) {
+      error(resp, 400, "We could not parse the JSON body of your request.", "invalid_request_error", null);
+      return;
+    }
+    if (json.path("model").asText().equals("missing-model")) {
+      error(resp, 404, "The model `missing-model` does not exist or you do not have access to it.",
+          "invalid_request_error", "model_not_found");
+      return;
+    }
+    boolean stream = json.path("stream").asBoolean(false);
+    switch (path) {
+      case "/v1/chat/completions" -> {
+        if (stream) {
+          streamChat(req, json, fault);
+        } else {
+          json(resp, chatCompletion(json));
+        }
+      }
+      case "/v1/completions" -> {
+        if (stream) {
+          streamCompletion(req, json, fault);
+        } else {
+          json(resp, completion(json));
+        }
+      }
+      case "/v1/responses" -> {
+        if (stream) {
+          streamResponse(req, json, fault);
+        } else {
+          json(resp, response(json, "resp_fake1"));
+        }
+      }
+      case "/v1/embeddings" -> json(resp, embeddings(json));
+      case "/v1/images/generations" -> json(resp, images(json));
+      default -> error(resp, 404, "Invalid URL (" + req.method() + " " + path + ")", "invalid_request_error", null);
+    }
+  }
+
+  private static void json(HttpServerResponse resp, ObjectNode body) {
+    resp.putHeader("content-type", "application/json").putHeader("openai-processing-ms", "3")
+        .putHeader("x-request-id", "upstream-req-1").end(Json.write(body));
+  }
+
+  private static void error(HttpServerResponse resp, int status, String message, String type, String code) {
+    ObjectNode root = Json.object();
+    ObjectNode e = root.putObject("error");
+    e.put("message", message);
+    e.put("type", type);
+    e.putNull("param");
+    e.put("code", code);
+    resp.setStatusCode(status).putHeader("content-type", "application/json").end(Json.write(root));
+  }
+
+  static String lastUserText(JsonNode req) {
+    JsonNode messages = req.path("messages");
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      JsonNode m = messages.get(i);
+      if ("user".equals(m.path("role").asText())) {
+        JsonNode c = m.path("content");
+        if (c.isTextual()) {
+          return c.asText();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode p : c) {
+          if ("text".equals(p.path("type").asText())) {
+            sb.append(p.path("text").asText());
+          }
+        }
+        return sb.toString();
+      }
+    }
+    JsonNode input = req.path("input");
+    if (input.isTextual()) {
+      return input.asText();
+    }
+    JsonNode prompt = req.path("prompt");
+    return prompt.isTextual() ? prompt.asText() : "";
+  }
+
+  static ObjectNode models() {
+    ObjectNode root = Json.object();
+    root.put("object", "list");
+    ArrayNode data = root.putArray("data");
+    for (String id : List.of("gpt-4o", "gpt-4o-mini", "text-embedding-3-small", "dall-e-3", "o3-mini")) {
+      ObjectNode m = data.addObject();
+      m.put("id", id);
+      m.put("object", "model");
+      m.put("created", 1700000000);
+      m.put("owned_by", "system");
+    }
+    return root;
+  }
+
+  static ObjectNode usage(int prompt, int completion) {
+    ObjectNode u = Json.object();
+    u.put("prompt_tokens", prompt);
+    u.put("completion_tokens", completion);
+    u.put("total_tokens", prompt + completion);
+    u.putObject("prompt_tokens_details").put("cached_tokens", 2);
+    u.putObject("completion_tokens_details").put("reasoning_tokens", 1);
+    return u;
+  }
+
+  static ObjectNode chatCompletion(JsonNode req) {
+    String text = "echo: " + lastUserText(req);
+    ObjectNode root = Json.object();
+    root.put("id", "chatcmpl-fake1");
+    root.put("object", "chat.completion");
+    root.put("created", 1700000000);
+    root.put("model", req.path("model").asText());
+    ObjectNode choice = root.putArray("choices").addObject();
+    choice.put("index", 0);
+    ObjectNode msg = choice.putObject("message");
+    msg.put("role", "assistant");
+    msg.put("content", text);
+    msg.putNull("refusal");
+    choice.putNull("logprobs");
+    choice.put("finish_reason", "stop");
+    root.set("usage", usage(10, text.split(" ").length));
+    return root;
+  }
+
+  static ObjectNode completion(JsonNode req) {
+    ObjectNode root = Json.object();
+    root.put("id", "cmpl-fake1");
+    root.put("object", "text_completion");
+    root.put("created", 1700000000);
+    root.put("model", req.path("model").asText());
+    ObjectNode choice = root.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.put("text", "echo: " + lastUserText(req));
+    choice.putNull("logprobs");
+    choice.put("finish_reason", "stop");
+    root.set("usage", usage(5, 3));
+    return root;
+  }
+
+  static ObjectNode response(JsonNode req, String id) {
+    String text = "echo: " + lastUserText(req);
+    ObjectNode root = Json.object();
+    root.put("id", id);
+    root.put("object", "response");
+    root.put("created_at", 1700000000);
+    root.put("status", "completed");
+    root.put("model", req.path("model").asText());
+    ObjectNode msg = root.putArray("output").addObject();
+    msg.put("type", "message");
+    msg.put("id", "msg_fake1");
+    msg.put("status", "completed");
+    msg.put("role", "assistant");
+    ObjectNode part = msg.putArray("content").addObject();
+    part.put("type", "output_text");
+    part.put("text", text);
+    part.putArray("annotations");
+    root.put("parallel_tool_calls", true);
+    root.putArray("tools");
+    root.put("tool_choice", "auto");
+    ObjectNode u = root.putObject("usage");
+    u.put("input_tokens", 10);
+    u.putObject("input_tokens_details").put("cached_tokens", 0);
+    u.put("output_tokens", 4);
+    u.putObject("output_tokens_details").put("reasoning_tokens", 0);
+    u.put("total_tokens", 14);
+    return root;
+  }
+
+  static ObjectNode embeddings(JsonNode req) {
+    ObjectNode root = Json.object();
+    root.put("object", "list");
+    ArrayNode data = root.putArray("data");
+    JsonNode input = req.path("input");
+    int n = input.isArray() ? input.size() : 1;
+    boolean base64 = "base64".equals(req.path("encoding_format").asText());
+    for (int i = 0; i < n; i++) {
+      ObjectNode e = data.addObject();
+      e.put("object", "embedding");
+      e.put("index", i);
+      float[] v = {0.1f * (i + 1), -0.2f, 0.3f, 0.4f};
+      if (base64) {
+        ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : v) {
+          bb.putFloat(f);
+        }
+        e.put("embedding", Base64.getEncoder().encodeToString(bb.array()));
+      } else {
+        ArrayNode arr = e.putArray("embedding");
+        for (float f : v) {
+          arr.add(f);
+        }
+      }
+    }
+    root.put("model", req.path("model").asText());
+    ObjectNode u = root.putObject("usage");
+    u.put("prompt_tokens", 4 * n);
+    u.put("total_tokens", 4 * n);
+    return root;
+  }
+
+  static ObjectNode images(JsonNode req) {
+    ObjectNode root = Json.object();
+    root.put("created", 1700000000);
+    ArrayNode data = root.putArray("data");
+    int n = req.path("n").asInt(1);
+    boolean b64 = "b64_json".equals(req.path("response_format").asText());
+    for (int i = 0; i < n; i++) {
+      ObjectNode img = data.addObject();
+      if (b64) {
+        img.put("b64_json", Base64.getEncoder().encodeToString(("png" + i).getBytes()));
+      } else {
+        img.put("url", "https://images.example/fake-" + i + ".png");
+      }
+      img.put("revised_prompt", req.path("prompt").asText());
+    }
+    return root;
+  }
+
+  // ---- streams ----
+
+  private interface Emitter {
+    /** Returns the data of event i, or null past the end. */
+    String event(int i);
+  }
+
+  private void streamChat(HttpServerRequest req, JsonNode json, Fault fault) {
+    String text = "echo: " + lastUserText(json);
+    String[] words = pieces(req, text);
+    boolean includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
+    boolean ts = "true".equals(req.getHeader("x-fake-timestamps"));
+    String model = json.path("model").asText();
+    int contentEnd = 1 + words.length;
+    Emitter emitter = i -> {
+      ObjectNode c = Json.object();
+      c.put("id", "chatcmpl-fake1");
+      c.put("object", "chat.completion.chunk");
+      c.put("created", 1700000000);
+      c.put("model", model);
+      if (ts) {
+        c.put("fake_ts", System.currentTimeMillis() * 1_000_000L + System.nanoTime() % 1_000_000L);
+      }
+      ArrayNode choices = c.putArray("choices");
+      if (i == 0) {
+        ObjectNode ch = choices.addObject();
+        ch.put("index", 0);
+        ch.putObject("delta").put("role", "assistant").put("content", "");
+        ch.putNull("finish_reason");
+      } else if (i < contentEnd) {
+        ObjectNode ch = choices.addObject();
+        ch.put("index", 0);
+        ch.putObject("delta").put("content", words[i - 1]);
+        ch.putNull("finish_reason");
+      } else if (i == contentEnd) {
+        ObjectNode ch = choices.addObject();
+        ch.put("index", 0);
+        ch.putObject("delta");
+        ch.put("finish_reason", "stop");
+      } else if (i == contentEnd + 1 && includeUsage) {
+        c.set("usage", usage(10, words.length));
+      } else {
+        return null;
+      }
+      if (includeUsage && !c.has("usage")) {
+        c.putNull("usage");
+      }
+      return Json.write(c);
+    };
+    stream(req, emitter, fault, true);
+  }
+
+  private void streamCompletion(HttpServerRequest req, JsonNode json, Fault fault) {
+    String[] words = pieces(req, "echo: " + lastUserText(json));
+    boolean includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
+    Emitter emitter = i -> {
+      ObjectNode c = Json.object();
+      c.put("id", "cmpl-fake1");
+      c.put("object", "text_completion");
+      c.put("created", 1700000000);
+      c.put("model", json.path("model").asText());
+      ArrayNode choices = c.putArray("choices");
+      if (i < words.length) {
+        ObjectNode ch = choices.addObject();
+        ch.put("index", 0);
+        ch.put("text", words[i]);
+        ch.putNull("logprobs");
+        ch.putNull("finish_reason");
+      } else if (i == words.length) {
+        ObjectNode ch = choices.addObject();
+        ch.put("index", 0);
+        ch.put("text", "");
+        ch.putNull("logprobs");
+        ch.put("finish_reason", "stop");
+      } else if (i == words.length + 1 && includeUsage) {
+        c.set("usage", usage(5, words.length));
+      } else {
+        return null;
+      }
+      return Json.write(c);
+    };
+    stream(req, emitter, fault, true);
+  }
+
+  private void streamResponse(HttpServerRequest req, JsonNode json, Fault fault) {
+    String[] words = pieces(req, "echo: " + lastUserText(json));
+    ObjectNode done = response(json, "resp_fake1");
+    Emitter emitter = i -> {
+      ObjectNode e = Json.object();
+      if (i == 0) {
+        e.put("type", "response.created");
+        ObjectNode r = done.deepCopy();
+        r.put("status", "in_progress");
+        r.putArray("output");
+        r.putNull("usage");
+        e.set("response", r);
+      } else if (i <= words.length) {
+        e.put("type", "response.output_text.delta");
+        e.put("item_id", "msg_fake1");
+        e.put("output_index", 0);
+        e.put("content_index", 0);
+        e.put("delta", words[i - 1]);
+      } else if (i == words.length + 1) {
+        e.put("type", "response.completed");
+        e.set("response", done);
+      } else {
+        return null;
+      }
+      e.put("sequence_number", i);
+      return Json.write(e);
+    };
+    stream(req, emitter, fault, false);
+  }
+
+  private static String[] pieces(HttpServerRequest req, String text) {
+    String n = req.getHeader("x-fake-chunks");
+    if (n != null) {
+      int count = Integer.parseInt(n);
+      String[] out = new String[count];
+      for (int i = 0; i < count; i++) {
+        out[i] = "w" + i + " ";
+      }
+      return out;
+    }
+    String[] words = text.split("(?<= )");
+    return words;
+  }
+
+  private void stream(HttpServerRequest req, Emitter emitter, Fault fault, boolean done) {
+    HttpServerResponse resp = req.response();
+    resp.setChunked(true)
+        .putHeader("content-type", "text/event-stream; charset=utf-8")
+        .putHeader("cache-control", "no-cache")
+        .putHeader("x-request-id", "upstream-req-1");
+    String iv = req.getHeader("x-fake-interval-ms");
+    long interval = iv == null ? 0 : Long.parseLong(iv);
+    boolean responsesStyle = !done;
+    int[] index = {0};
+    boolean[] over = {false};
+    resp.closeHandler(v -> {
+      if (!over[0]) {
+        over[0] = true;
+        cancelledStreams.incrementAndGet();
+      }
+    });
+    Runnable[] step = new Runnable[1];
+    step[0] = () -> {
+      if (over[0]) {
+        return;
+      }
+      int i = index[0]++;
+      if (fault instanceof Fault.DropMidStream d && i == d.events()) {
+        over[0] = true;
+        req.connection().close();
+        return;
+      }
+      if (fault instanceof Fault.StallMidStream s && i == s.events()) {
+        return;
+      }
+      String data = emitter.event(i);
+      if (data == null) {
+        over[0] = true;
+        if (done) {
+          resp.write("data: [DONE]\n\n");
+        }
+        resp.end();
+        completedStreams.incrementAndGet();
+        return;
+      }
+      String frame = responsesStyle
+          ? "event: " + typeOf(data) + "\ndata: " + data + "\n\n"
+          : "data: " + data + "\n\n";
+      resp.write(frame);
+      if (resp.writeQueueFull()) {
+        resp.drainHandler(v -> schedule(step[0], interval));
+      } else {
+        schedule(step[0], interval);
+      }
+    };
+    step[0].run();
+  }
+
+  private static String typeOf(String data) {
+    try {
+      return Json.MAPPER.readTree(data).path("type").asText();
+    } catch (Exception e) {
+      return "message";
+    }
+  }
+
+  private void schedule(Runnable r, long interval) {
+    if (interval > 0) {
+      vertx.setTimer(interval, t -> r.run());
+    } else {
+      vertx.runOnContext(v -> r.run());
+    }
+  }
+
+  public Future<Void> closeFuture() {
+    return server.close();
+  }
+}
