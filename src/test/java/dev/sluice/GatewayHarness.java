@@ -1,0 +1,96 @@
+package dev.sluice;
+
+import dev.sluice.config.Config;
+import dev.sluice.fake.FakeOpenAI;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** Sluice wired from a config (as {@code sluice serve} does) on port 0, in front of a fake OpenAI. */
+public final class GatewayHarness implements AutoCloseable {
+  public static final String KEY = "sk-test-downstream-key-0123456789";
+  public static final String UPSTREAM_KEY = "upstream-secret";
+
+  public final Vertx fakeVertx = Vertx.vertx();
+  public final FakeOpenAI fake = FakeOpenAI.start(fakeVertx);
+  public final Wiring sluice;
+  public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public GatewayHarness() {
+    this("");
+  }
+
+  /** @param extraYaml more config, merged over the harness's own */
+  public GatewayHarness(String extraYaml) {
+    String yaml = """
+        server:
+          listen: "127.0.0.1:0"
+          max_body_bytes: 65536
+        auth:
+          downstream_api_key: "%s"
+        upstream:
+          mode: openai_api
+          base_url: "%s"
+          api_key: "%s"
+          timeout_seconds: 2
+        """.formatted(KEY, fake.baseUrl(), UPSTREAM_KEY);
+    Config cfg = Config.fromYaml(yaml + "\n" + extraYaml, Map.of());
+    sluice = Wiring.start(cfg).await();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + sluice.port();
+  }
+
+  public HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+        .timeout(Duration.ofSeconds(20))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    boolean auth = true;
+    for (int i = 0; i < headers.length; i += 2) {
+      if (headers[i].equalsIgnoreCase("authorization") && headers[i + 1].isEmpty()) {
+        auth = false;
+        continue;
+      }
+      b.header(headers[i], headers[i + 1]);
+    }
+    if (auth && !hasHeader(headers, "authorization")) {
+      b.header("Authorization", "Bearer " + KEY);
+    }
+    if (!hasHeader(headers, "content-type")) {
+      b.header("Content-Type", "application/json");
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> get(String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(20)).GET();
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    if (!hasHeader(headers, "authorization")) {
+      b.header("Authorization", "Bearer " + KEY);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static boolean hasHeader(String[] headers, String name) {
+    for (int i = 0; i < headers.length; i += 2) {
+      if (headers[i].equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    sluice.close();
+    fake.close();
+    fakeVertx.close().await();
+  }
+}
