@@ -108,7 +108,7 @@ public final class Wiring implements AutoCloseable {
     };
     var auth = new StaticKeyAuthenticator(cfg.string("auth.downstream_api_key"), cfg.string("auth.downstream_plan"));
     Services services = new Services(auth, RateLimiter.unlimited(), UsageSink.NONE, BodyValidator.NONE, provider,
-        errors, new AccessLog(jsonLogs), Clock.systemUTC(), maxBody);
+        errors, new AccessLog(jsonLogs), Clock.systemUTC(), maxBody, timeoutSeconds * 1000L);
     return Gateway.start(vertx, hp.host(), hp.port(), services, null)
         .map(g -> new Wiring(vertx, g, closeables))
         .onFailure(t -> vertx.close());

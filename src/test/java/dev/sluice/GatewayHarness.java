@@ -38,7 +38,7 @@ public final class GatewayHarness implements AutoCloseable {
           api_key: "%s"
           timeout_seconds: 2
         """.formatted(KEY, fake.baseUrl(), UPSTREAM_KEY);
-    Config cfg = Config.fromYaml(yaml + "\n" + extraYaml, Map.of());
+    Config cfg = Config.fromYaml(Map.of(), yaml, extraYaml);
     sluice = Wiring.start(cfg).await();
   }
 

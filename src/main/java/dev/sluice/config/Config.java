@@ -60,16 +60,18 @@ public final class Config {
     return new Config(tree);
   }
 
-  /** Builds a config from a YAML string over the defaults (tests). */
-  public static Config fromYaml(String yaml, Map<String, String> env) {
+  /** Builds a config from YAML documents merged in order over the defaults (tests). */
+  public static Config fromYaml(Map<String, String> env, String... yamls) {
     ObjectNode tree = readDefaults();
-    try {
-      JsonNode user = YAML.readTree(yaml);
-      if (user instanceof ObjectNode o) {
-        merge(tree, o, "");
+    for (String yaml : yamls) {
+      try {
+        JsonNode user = YAML.readTree(yaml);
+        if (user instanceof ObjectNode o) {
+          merge(tree, o, "");
+        }
+      } catch (IOException e) {
+        throw new ConfigException("yaml", firstLine(e.getMessage()));
       }
-    } catch (IOException e) {
-      throw new ConfigException("yaml", firstLine(e.getMessage()));
     }
     applyEnv(tree, "", env);
     return new Config(tree);

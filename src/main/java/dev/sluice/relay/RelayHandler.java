@@ -227,7 +227,19 @@ public final class RelayHandler {
       }
     };
     SseParser parser = new SseParser(ev -> s.mapper().onEvent(ev, out));
+    long idle = services.streamIdleMillis();
+    long[] lastData = {System.nanoTime()};
+    long watchdog = ex.ctx.vertx().setPeriodic(Math.max(10, idle / 4), id -> {
+      if (ex.finished) {
+        ex.ctx.vertx().cancelTimer(id);
+      } else if (System.nanoTime() - lastData[0] > idle * 1_000_000L) {
+        ex.ctx.vertx().cancelTimer(id);
+        streamFailed(ex, s, ApiError.of(504, ApiError.API, "upstream stalled: no data within the timeout", "upstream_timeout"));
+        s.cancel().run();
+      }
+    });
     resp.closeHandler(v -> {
+      ex.ctx.vertx().cancelTimer(watchdog);
       if (!ex.finished) {
         s.cancel().run();
         ex.usage = s.mapper().usage();
@@ -239,6 +251,7 @@ public final class RelayHandler {
       if (ex.finished) {
         return;
       }
+      lastData[0] = System.nanoTime();
       try {
         ByteBuf bb = ((BufferInternal) buf).getByteBuf();
         if (bb.hasArray()) {
@@ -247,8 +260,8 @@ public final class RelayHandler {
           parser.feed(buf.getBytes());
         }
       } catch (GatewayException e) {
-        s.cancel().run();
         streamFailed(ex, s, e.error());
+        s.cancel().run();
       }
     });
     source.endHandler(v -> {

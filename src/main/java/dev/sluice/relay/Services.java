@@ -12,8 +12,9 @@ import java.time.Clock;
  * their own.
  *
  * @param maxBodyBytes larger request bodies get 413
+ * @param streamIdleMillis a stream with no upstream bytes for this long ends with a timeout error
  */
 public record Services(Authenticator authenticator, RateLimiter rateLimiter, UsageSink usage,
                        BodyValidator validator, Provider provider, ErrorRenderer errors,
-                       AccessLog accessLog, Clock clock, long maxBodyBytes) {
+                       AccessLog accessLog, Clock clock, long maxBodyBytes, long streamIdleMillis) {
 }

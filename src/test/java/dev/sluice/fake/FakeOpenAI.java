@@ -27,9 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * received and counts streams the client cancelled.
  *
  * <p>Chat answers echo the last user message: "echo: TEXT". Streams split the answer into one
- * chunk per word; {@code x-fake-chunks: N} asks for N content chunks instead, {@code x-fake-interval-ms}
- * spaces them out, and {@code x-fake-timestamps: true} puts the send time (epoch nanoseconds) into
- * each chunk as {@code "fake_ts"}.
+ * chunk per word. Directives in the user text shape streams (they pass through any gateway):
+ * {@code [chunks=N]} asks for N content chunks instead, {@code [interval_ms=N]} spaces them out,
+ * and {@code [timestamps]} puts the send time (epoch nanoseconds) into each chunk as
+ * {@code "fake_ts"}. The same can be set with headers {@code x-fake-chunks},
+ * {@code x-fake-interval-ms} and {@code x-fake-timestamps: true} when talking to the fake directly.
  */
 public final class FakeOpenAI implements AutoCloseable {
   /** What to do with the next request instead of answering normally. */
@@ -396,7 +398,7 @@ public final class FakeOpenAI implements AutoCloseable {
     String text = "echo: " + lastUserText(json);
     String[] words = pieces(req, text);
     boolean includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
-    boolean ts = "true".equals(req.getHeader("x-fake-timestamps"));
+    boolean ts = "true".equals(req.getHeader("x-fake-timestamps")) || lastUserText(json).contains("[timestamps]");
     String model = json.path("model").asText();
     int contentEnd = 1 + words.length;
     Emitter emitter = i -> {
@@ -434,7 +436,7 @@ public final class FakeOpenAI implements AutoCloseable {
       }
       return Json.write(c);
     };
-    stream(req, emitter, fault, true);
+    stream(req, json, emitter, fault, true);
   }
 
   private void streamCompletion(HttpServerRequest req, JsonNode json, Fault fault) {
@@ -466,7 +468,7 @@ public final class FakeOpenAI implements AutoCloseable {
       }
       return Json.write(c);
     };
-    stream(req, emitter, fault, true);
+    stream(req, json, emitter, fault, true);
   }
 
   private void streamResponse(HttpServerRequest req, JsonNode json, Fault fault) {
@@ -496,11 +498,20 @@ public final class FakeOpenAI implements AutoCloseable {
       e.put("sequence_number", i);
       return Json.write(e);
     };
-    stream(req, emitter, fault, false);
+    stream(req, json, emitter, fault, false);
+  }
+
+  static String directive(HttpServerRequest req, String text, String name) {
+    String h = req.getHeader("x-fake-" + name.replace('_', '-'));
+    if (h != null) {
+      return h;
+    }
+    var m = java.util.regex.Pattern.compile("\\[" + name + "=(\\d+)]").matcher(text);
+    return m.find() ? m.group(1) : null;
   }
 
   private static String[] pieces(HttpServerRequest req, String text) {
-    String n = req.getHeader("x-fake-chunks");
+    String n = directive(req, text, "chunks");
     if (n != null) {
       int count = Integer.parseInt(n);
       String[] out = new String[count];
@@ -513,13 +524,13 @@ public final class FakeOpenAI implements AutoCloseable {
     return words;
   }
 
-  private void stream(HttpServerRequest req, Emitter emitter, Fault fault, boolean done) {
+  private void stream(HttpServerRequest req, JsonNode json, Emitter emitter, Fault fault, boolean done) {
     HttpServerResponse resp = req.response();
     resp.setChunked(true)
         .putHeader("content-type", "text/event-stream; charset=utf-8")
         .putHeader("cache-control", "no-cache")
         .putHeader("x-request-id", "upstream-req-1");
-    String iv = req.getHeader("x-fake-interval-ms");
+    String iv = directive(req, lastUserText(json), "interval_ms");
     long interval = iv == null ? 0 : Long.parseLong(iv);
     boolean responsesStyle = !done;
     int[] index = {0};

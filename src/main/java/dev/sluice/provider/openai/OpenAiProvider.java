@@ -135,6 +135,8 @@ public final class OpenAiProvider implements Provider {
       return Future.failedFuture(new GatewayException(UpstreamFailures.fromStatus(status)));
     }
     if (status < 300 && contentType != null && contentType.startsWith("text/event-stream")) {
+      // from here the relay's stream watchdog owns idleness
+      sent.request().idleTimeout(java.util.concurrent.TimeUnit.DAYS.toMillis(1));
       return Future.succeededFuture(new Reply.Stream(status, resp.headers(), resp, () -> sent.request().reset(),
           new PassthroughStreamMapper(clientWantsUsage), null));
     }
