@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
   }
 
   private final Map<String, PlanLimits> limits = new HashMap<>();
+  private final Set<String> warnedPlans = ConcurrentHashMap.newKeySet();
   private final Plans plans;
   private final LongSupplier ticker;
   private final Clock wallClock;
@@ -177,7 +180,9 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
     PlanLimits pl = limits.get(name.trim().toLowerCase(Locale.ROOT));
     if (pl == null) {
-      LOG.warn("API key {} names plan '{}', which is not configured; its requests are refused", principal.keyId(), name);
+      if (warnedPlans.add(name)) {
+        LOG.warn("API key {} names plan '{}', which is not configured; its requests are refused", principal.keyId(), name);
+      }
       throw new UnknownPlan(name);
     }
     return Optional.of(pl);
