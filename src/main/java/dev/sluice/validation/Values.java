@@ -63,15 +63,15 @@ final class Values {
 
   /** Compares a finite number node with {@code bound}; the node must satisfy {@link #isFiniteNumber}. */
   static int compare(JsonNode n, BigDecimal bound, double boundAsDouble) {
-    if (n.isInt() || n.isLong() || n.isShort() || n.isDouble() || n.isFloat()) {
-      if (n.isLong()) {
-        long v = n.longValue();
-        if (Math.abs(v) > (1L << 52)) {
-          return BigDecimal.valueOf(v).compareTo(bound);
-        }
-      }
-      return Double.compare(n.doubleValue(), boundAsDouble) == 0 ? 0
-          : (n.doubleValue() < boundAsDouble ? -1 : 1);
+    if (n.isInt() || n.isShort()) {
+      return Double.compare(n.intValue(), boundAsDouble);
+    }
+    if (n.isLong()) {
+      return BigDecimal.valueOf(n.longValue()).compareTo(bound);
+    }
+    if (n.isDouble() || n.isFloat()) {
+      double d = n.doubleValue();
+      return d < boundAsDouble ? -1 : d > boundAsDouble ? 1 : 0;
     }
     if (n.isBigDecimal()) {
       return n.decimalValue().compareTo(bound);
