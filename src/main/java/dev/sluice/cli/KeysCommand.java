@@ -124,7 +124,7 @@ public final class KeysCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
     @Mixin
     ConfigOption config;
-    @Parameters(paramLabel = "ID|PREFIX", description = "Key id or a unique prefix (as listed).")
+    @Parameters(paramLabel = "ID|PREFIX", description = "Key id, unique prefix (as listed) or unique name.")
     String ref;
 
     @Override
@@ -143,7 +143,7 @@ public final class KeysCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
     @Mixin
     ConfigOption config;
-    @Parameters(paramLabel = "ID|PREFIX", description = "Key id or a unique prefix (as listed).")
+    @Parameters(paramLabel = "ID|PREFIX", description = "Key id, unique prefix (as listed) or unique name.")
     String ref;
 
     @Override

@@ -100,7 +100,7 @@ public final class KeyService {
     return repository.list();
   }
 
-  /** The key with this id, prefix (unique) or full secret. */
+  /** The key with this id, unique prefix, full secret or unique name. */
   public ApiKey resolve(String ref) {
     String r = ref == null ? "" : ref.trim();
     if (r.endsWith("...") || r.endsWith("…")) {
@@ -126,6 +126,15 @@ public final class KeyService {
         throw ApiError.invalidParam("key", "prefix '" + shown(r) + "' matches " + matches.size()
             + " keys; use the key id").exception();
       }
+    }
+    String name = r;
+    List<ApiKey> named = repository.list().stream().filter(k -> k.name().equals(name)).toList();
+    if (named.size() == 1) {
+      return named.get(0);
+    }
+    if (named.size() > 1) {
+      throw ApiError.invalidParam("key", "name '" + name + "' matches " + named.size()
+          + " keys; use the key id").exception();
     }
     throw ApiError.notFound("no API key matches '" + shown(r) + "'").exception();
   }

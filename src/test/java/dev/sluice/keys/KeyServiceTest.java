@@ -67,6 +67,7 @@ class KeyServiceTest {
       assertThat(keys.resolve(a.key().prefix())).isEqualTo(a.key());
       assertThat(keys.resolve(a.key().prefix() + "…")).isEqualTo(a.key());
       assertThat(keys.resolve(a.secret())).isEqualTo(a.key());
+      assertThat(keys.resolve("a")).isEqualTo(a.key());
       assertThatThrownBy(() -> keys.resolve("sk-sluice-"))
           .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error().status()).isIn(400, 404));
       assertThatThrownBy(() -> keys.resolve("key_nope"))
@@ -87,6 +88,10 @@ class KeyServiceTest {
             assertThat(e.getMessage()).contains("matches 2 keys");
           });
       assertThat(keys.resolve("sk-sluice-ABCx").id()).isEqualTo("key_2");
+      repo.insert(new ApiKey("key_3", "sk-sluice-XYZxyz", "2", null, List.of(), T0, null, null, null), "h3");
+      assertThat(keys.resolve("1").id()).isEqualTo("key_1");
+      assertThatThrownBy(() -> keys.resolve("2"))
+          .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.getMessage()).contains("matches 2 keys"));
     }
   }
 
