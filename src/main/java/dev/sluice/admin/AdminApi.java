@@ -110,7 +110,7 @@ public final class AdminApi {
       fail(ctx, e.error());
       return;
     }
-    blocking(ctx, 201, () -> keys.create(spec), AdminApi::createdJson);
+    blocking(ctx, 201, () -> keys.create(spec), this::createdJson);
   }
 
   private void list(RoutingContext ctx) {
@@ -135,7 +135,7 @@ public final class AdminApi {
 
   private void rotate(RoutingContext ctx) {
     String ref = ctx.pathParam("ref");
-    blocking(ctx, 200, () -> keys.rotate(ref), AdminApi::createdJson);
+    blocking(ctx, 200, () -> keys.rotate(ref), this::createdJson);
   }
 
   private void usage(RoutingContext ctx) {
@@ -224,8 +224,8 @@ public final class AdminApi {
     return o;
   }
 
-  private static ObjectNode createdJson(CreatedKey created) {
-    return keyJson(created.key(), created.key().createdAt()).put("key", created.secret());
+  private ObjectNode createdJson(CreatedKey created) {
+    return keyJson(created.key(), keys.clock().instant()).put("key", created.secret());
   }
 
   private static ObjectNode rowJson(UsageRow r) {
