@@ -1,0 +1,147 @@
+package dev.sluice.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.config.Config;
+import dev.sluice.config.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The pooled JDBC database (HikariCP) with the schema migrated by Flyway. An embedded SQLite file
+ * by default, created on first use; PostgreSQL when the URL starts with {@code jdbc:postgresql:}.
+ * All methods block: call them from worker threads only.
+ */
+public final class Database implements AutoCloseable {
+  /** The SQL engine behind the URL. */
+  public enum Dialect { SQLITE, POSTGRESQL }
+
+  private final HikariDataSource dataSource;
+  private final Dialect dialect;
+
+  private Database(HikariDataSource dataSource, Dialect dialect) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+  }
+
+  /** Opens the database of the {@code storage:} config section and migrates it. */
+  public static Database open(Config config) {
+    return open(config.requireString("storage.url"), config.string("storage.username"),
+        config.string("storage.password"), config.integer("storage.pool_size", 1, 64));
+  }
+
+  /** Opens and migrates the database at {@code url}; blank credentials are not sent. */
+  public static Database open(String url, String username, String password, int poolSize) {
+    Dialect dialect = dialectOf(url);
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(url);
+    hc.setPoolName("sluice-db");
+    hc.setMaximumPoolSize(poolSize);
+    hc.setMinimumIdle(1);
+    if (username != null && !username.isBlank()) {
+      hc.setUsername(username);
+    }
+    if (password != null && !password.isBlank()) {
+      hc.setPassword(password);
+    }
+    if (dialect == Dialect.SQLITE) {
+      createParentDirectory(url);
+      hc.setDriverClassName("org.sqlite.JDBC");
+      hc.addDataSourceProperty("journal_mode", "WAL");
+      hc.addDataSourceProperty("busy_timeout", "10000");
+      hc.addDataSourceProperty("synchronous", "NORMAL");
+      hc.addDataSourceProperty("foreign_keys", "true");
+    } else {
+      hc.setDriverClassName("org.postgresql.Driver");
+    }
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      throw new StorageException("cannot open the database (" + describe(url) + "): " + rootMessage(e), e);
+    }
+    try {
+      Flyway.configure()
+          .dataSource(ds)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      ds.close();
+      throw new StorageException("cannot migrate the database (" + describe(url) + "): " + rootMessage(e), e);
+    }
+    return new Database(ds, dialect);
+  }
+
+  static Dialect dialectOf(String url) {
+    if (url.startsWith("jdbc:sqlite:")) {
+      return Dialect.SQLITE;
+    }
+    if (url.startsWith("jdbc:postgresql:")) {
+      return Dialect.POSTGRESQL;
+    }
+    throw new ConfigException("storage.url", "expected jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB, got '"
+        + describe(url) + "'");
+  }
+
+  private static void createParentDirectory(String url) {
+    String file = url.substring("jdbc:sqlite:".length());
+    int q = file.indexOf('?');
+    if (q >= 0) {
+      file = file.substring(0, q);
+    }
+    if (file.startsWith("file:")) {
+      file = file.substring("file:".length());
+    }
+    if (file.isEmpty() || file.startsWith(":memory:")) {
+      return;
+    }
+    if (file.startsWith("~/")) {
+      throw new ConfigException("storage.url", "'~' is not expanded in JDBC URLs; use an absolute path");
+    }
+    Path parent = Path.of(file).toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      try {
+        Files.createDirectories(parent);
+      } catch (IOException e) {
+        throw new StorageException("cannot create directory " + parent + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The URL without query parameters, which may hold credentials. */
+  private static String describe(String url) {
+    int q = url.indexOf('?');
+    return q < 0 ? url : url.substring(0, q);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  public Connection connection() throws SQLException {
+    return dataSource.getConnection();
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

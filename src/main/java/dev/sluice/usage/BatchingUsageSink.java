@@ -1,0 +1,187 @@
+package dev.sluice.usage;
+
+import dev.sluice.config.Config;
+import dev.sluice.storage.Database;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link UsageSink} whose {@link #record} only enqueues; one writer thread stores records in
+ * batches of up to {@code batchSize}, at least every {@code flushInterval} while records wait.
+ * {@link #close()} writes everything recorded before it returns. When the queue is full (the
+ * database is far behind) new records are dropped and counted.
+ */
+public final class BatchingUsageSink implements UsageSink, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchingUsageSink.class);
+  private static final UsageRecord STOP =
+      new UsageRecord(null, null, null, null, null, null, null, 0, 0, 0, 0, 0, 0, null);
+  private static final int WRITE_ATTEMPTS = 3;
+
+  private final UsageStore store;
+  private final int batchSize;
+  private final long flushNanos;
+  private final BlockingQueue<UsageRecord> queue;
+  private final ReentrantReadWriteLock closing = new ReentrantReadWriteLock();
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final Thread writer;
+  private boolean closed;
+
+  private BatchingUsageSink(UsageStore store, int batchSize, Duration flushInterval, int capacity) {
+    this.store = store;
+    this.batchSize = batchSize;
+    this.flushNanos = flushInterval.toNanos();
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.writer = Thread.ofPlatform().name("sluice-usage-writer").daemon(true).unstarted(this::run);
+  }
+
+  /** Starts a sink writing to {@code db} with the {@code usage:} config section. */
+  public static BatchingUsageSink start(Database db, Config config) {
+    return start(new JdbcUsageStore(db), config.integer("usage.batch_size", 1, 10_000),
+        Duration.ofMillis(config.integer("usage.flush_interval_millis", 1, 600_000)),
+        config.integer("usage.queue_capacity", 1, 10_000_000));
+  }
+
+  public static BatchingUsageSink start(UsageStore store, int batchSize, Duration flushInterval, int capacity) {
+    BatchingUsageSink sink = new BatchingUsageSink(store, batchSize, flushInterval, capacity);
+    sink.writer.start();
+    return sink;
+  }
+
+  @Override
+  public void record(UsageRecord record) {
+    if (record == null) {
+      return;
+    }
+    var lock = closing.readLock();
+    lock.lock();
+    try {
+      if (closed || !queue.offer(record)) {
+        if (dropped.getAndIncrement() % 10_000 == 0) {
+          LOG.warn("usage record dropped ({})", closed ? "sink closed" : "queue full");
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Records stored so far. */
+  public long written() {
+    return written.get();
+  }
+
+  /** Records lost: queue full, sink closed, or the database failing repeatedly. */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  private void run() {
+    List<UsageRecord> batch = new ArrayList<>(batchSize);
+    boolean stopping = false;
+    while (!stopping) {
+      try {
+        UsageRecord first = queue.take();
+        if (first == STOP) {
+          stopping = true;
+        } else {
+          batch.add(first);
+          stopping = fill(batch);
+        }
+      } catch (InterruptedException e) {
+        stopping = true;
+      }
+      if (stopping) {
+        drainRemaining(batch);
+      } else {
+        write(batch);
+      }
+    }
+  }
+
+  /** Adds records until the batch is full or the flush interval passed; true when STOP was seen. */
+  private boolean fill(List<UsageRecord> batch) throws InterruptedException {
+    long deadline = System.nanoTime() + flushNanos;
+    while (batch.size() < batchSize) {
+      long left = deadline - System.nanoTime();
+      UsageRecord next = left <= 0 ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return false;
+      }
+      if (next == STOP) {
+        return true;
+      }
+      batch.add(next);
+    }
+    return false;
+  }
+
+  private void drainRemaining(List<UsageRecord> batch) {
+    List<UsageRecord> rest = new ArrayList<>();
+    queue.drainTo(rest);
+    for (UsageRecord r : rest) {
+      if (r != STOP) {
+        batch.add(r);
+        if (batch.size() >= batchSize) {
+          write(batch);
+        }
+      }
+    }
+    write(batch);
+  }
+
+  private void write(List<UsageRecord> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        store.insert(batch);
+        written.addAndGet(batch.size());
+        break;
+      } catch (RuntimeException e) {
+        if (attempt >= WRITE_ATTEMPTS) {
+          dropped.addAndGet(batch.size());
+          LOG.error("dropping {} usage records after {} failed writes: {}", batch.size(), attempt, e.getMessage());
+          break;
+        }
+        LOG.warn("writing {} usage records failed, retrying: {}", batch.size(), e.getMessage());
+        try {
+          Thread.sleep(200L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    batch.clear();
+  }
+
+  /** Stops accepting records and waits until every accepted record is written (or dropped). */
+  @Override
+  public void close() {
+    var lock = closing.writeLock();
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    } finally {
+      lock.unlock();
+    }
+    try {
+      queue.put(STOP);
+      writer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.sluice.usage;
+
+import dev.sluice.storage.Database;
+import dev.sluice.storage.Jdbc;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@link UsageStore} over the {@code usage_records} table; the same SQL on SQLite and PostgreSQL. */
+public final class JdbcUsageStore implements UsageStore {
+  private final Database db;
+
+  public JdbcUsageStore(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public void insert(List<UsageRecord> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    Jdbc.inTransaction(db, "writing usage", c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_records (time_ms, day, "
+          + "request_id, key_id, endpoint, model, upstream, account, prompt_tokens, completion_tokens, "
+          + "cached_tokens, reasoning_tokens, latency_ms, status, error_code) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (UsageRecord r : records) {
+          Instant time = r.time() == null ? Instant.now() : r.time();
+          ps.setLong(1, time.toEpochMilli());
+          ps.setString(2, time.atOffset(ZoneOffset.UTC).toLocalDate().toString());
+          ps.setString(3, clip(r.requestId(), 200));
+          ps.setString(4, clip(r.keyId(), 64));
+          ps.setString(5, clip(r.endpoint(), 100));
+          ps.setString(6, clip(r.model(), 200));
+          ps.setString(7, clip(r.upstream(), 200));
+          ps.setString(8, clip(r.account(), 200));
+          ps.setLong(9, r.promptTokens());
+          ps.setLong(10, r.completionTokens());
+          ps.setLong(11, r.cachedTokens());
+          ps.setLong(12, r.reasoningTokens());
+          ps.setLong(13, r.latencyMillis());
+          ps.setInt(14, r.status());
+          ps.setString(15, clip(r.errorCode(), 100));
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  private static String clip(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max);
+  }
+
+  @Override
+  public List<UsageRow> summary(UsageQuery query) {
+    String group = switch (query.by()) {
+      case MODEL -> "COALESCE(model, '')";
+      case KEY -> "COALESCE(key_id, '')";
+      case DAY -> "day";
+    };
+    StringBuilder sql = new StringBuilder("SELECT ").append(group).append(" AS grp, COUNT(*) AS requests, "
+        + "COALESCE(SUM(prompt_tokens), 0) AS prompt, COALESCE(SUM(completion_tokens), 0) AS completion, "
+        + "COALESCE(SUM(cached_tokens), 0) AS cached, COALESCE(SUM(reasoning_tokens), 0) AS reasoning, "
+        + "COALESCE(SUM(CASE WHEN status >= 400 OR error_code IS NOT NULL THEN 1 ELSE 0 END), 0) AS errors "
+        + "FROM usage_records WHERE 1 = 1");
+    if (query.keyId() != null) {
+      sql.append(" AND key_id = ?");
+    }
+    if (query.since() != null) {
+      sql.append(" AND time_ms >= ?");
+    }
+    sql.append(" GROUP BY ").append(group).append(" ORDER BY ").append(group);
+    return Jdbc.run(db, "reading usage", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        int i = 1;
+        if (query.keyId() != null) {
+          ps.setString(i++, query.keyId());
+        }
+        if (query.since() != null) {
+          ps.setLong(i, query.since().toEpochMilli());
+        }
+        List<UsageRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new UsageRow(rs.getString("grp"), rs.getLong("requests"), rs.getLong("prompt"),
+                rs.getLong("completion"), rs.getLong("cached"), rs.getLong("reasoning"), rs.getLong("errors")));
+          }
+        }
+        return out;
+      }
+    });
+  }
+}
