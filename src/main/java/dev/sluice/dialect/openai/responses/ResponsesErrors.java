@@ -39,6 +39,14 @@ public final class ResponsesErrors {
     return fromCode(code, message, param);
   }
 
+  /** The error of a Responses object whose {@code status} is {@code failed}. */
+  public static ApiError fromResponse(JsonNode response) {
+    JsonNode err = response.path("error");
+    String message = text(err, "message");
+    return fromCode(text(err, "code"), message == null || message.isBlank() ? "upstream response failed" : message,
+        text(err, "param"));
+  }
+
   static ApiError fromCode(String code, String message, String param) {
     if (code == null || code.isBlank()) {
       return new ApiError(502, ApiError.API, message, param, "upstream_error", null, Map.of());
