@@ -115,6 +115,7 @@ public final class ResponsesToChatStream {
       case "response.output_item.done" -> itemDone(event.path("item"), event.path("output_index").asInt(-1));
       case "response.completed", "response.incomplete" -> finish(event.path("response"));
       case "response.failed", "error" -> {
+        usage = TokenUsage.fromResponses(event.path("response").get("usage"));
         failure = ResponsesErrors.fromEvent(event);
         throw failure.exception();
       }
