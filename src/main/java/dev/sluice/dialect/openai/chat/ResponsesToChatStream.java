@@ -248,6 +248,9 @@ public final class ResponsesToChatStream {
   }
 
   private List<String> finish(JsonNode response) {
+    if (prefix == null) {
+      header(response);
+    }
     List<String> out = new ArrayList<>(3);
     for (JsonNode item : response.path("output")) {
       if ("function_call".equals(item.path("type").asText())) {
