@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Feeds the golden streams' chunks to the official openai-java SDK (parse, validate, accumulate) and
- * compares with the upstream's own final values (done events, final usage), independently of the
+ * compares with what the upstream events say (deltas, done events, final usage), independently of the
  * expected files. Also checks the non-streaming completion parses and agrees.
  */
 class SdkCompatibilityTest {
@@ -39,21 +39,28 @@ class SdkCompatibilityTest {
     StringBuilder text = new StringBuilder();
     StringBuilder refusal = new StringBuilder();
     List<String[]> calls = new ArrayList<>();
+    List<String> callIds = new ArrayList<>();
     JsonNode finalUsage = null;
     int usageChunks = 0;
     for (JsonNode step : doc.path("steps")) {
       JsonNode event = step.get("event");
       String type = event.path("type").asText();
       switch (type) {
-        case "response.output_text.done" -> text.append(event.path("text").asText());
-        case "response.refusal.done" -> refusal.append(event.path("refusal").asText());
-        case "response.output_item.done" -> {
-          if (event.path("item").path("type").asText().equals("function_call")) {
-            JsonNode item = event.path("item");
-            calls.add(new String[] {item.path("call_id").asText(), item.path("name").asText(),
-                item.path("arguments").asText()});
+        case "response.output_text.delta" -> text.append(event.path("delta").asText());
+        case "response.refusal.delta" -> refusal.append(event.path("delta").asText());
+        case "response.output_item.added" -> {
+          JsonNode item = event.path("item");
+          if (item.path("type").asText().equals("function_call")) {
+            callIds.add(item.path("id").asText());
+            calls.add(new String[] {item.path("call_id").asText(), item.path("name").asText(), ""});
           }
         }
+        case "response.function_call_arguments.delta" -> {
+          String[] call = calls.get(callIds.indexOf(event.path("item_id").asText()));
+          call[2] = call[2] + event.path("delta").asText();
+        }
+        case "response.function_call_arguments.done" -> assertThat(event.path("arguments").asText())
+            .isEqualTo(calls.get(callIds.indexOf(event.path("item_id").asText()))[2]);
         case "response.completed", "response.incomplete" -> finalUsage = event.path("response").path("usage");
         default -> {
         }
