@@ -190,7 +190,7 @@ public final class ResponsesToChatStream {
 
   private List<String> textDone(JsonNode event, JsonNode full, boolean refusal) {
     Part p = part(event.path("item_id").asText(""), event.path("content_index").asInt(0), refusal);
-    String rest = p.rest(full.isTextual() ? full.asText() : null);
+    String rest = p.drain(full.isTextual() ? full.asText() : null);
     return rest == null ? List.of() : List.of(textChunk(rest, refusal));
   }
 
@@ -270,7 +270,7 @@ public final class ResponsesToChatStream {
       }
     }
     for (Part p : parts) {
-      String tail = p.rest(null);
+      String tail = p.drain(null);
       if (tail != null) {
         out.add(textChunk(tail, p.refusal));
       }
@@ -358,7 +358,7 @@ public final class ResponsesToChatStream {
   }
 
   /** Characters received so far and a held high surrogate, for one streamed string. */
-  private static class Stream {
+  private static class Pending {
     int received;
     char held;
 
@@ -394,7 +394,7 @@ public final class ResponsesToChatStream {
   }
 
   /** One text or refusal part of a message item. */
-  private static final class Part extends Stream {
+  private static final class Part extends Pending {
     final String itemId;
     final int contentIndex;
     final boolean refusal;
@@ -404,14 +404,10 @@ public final class ResponsesToChatStream {
       this.contentIndex = contentIndex;
       this.refusal = refusal;
     }
-
-    String rest(String full) {
-      return drain(full);
-    }
   }
 
   /** One function call: its chat index, whether its header went out, arguments before that. */
-  private final class ToolCall extends Stream {
+  private final class ToolCall extends Pending {
     final String itemId;
     final int outputIndex;
     int index = -1;
