@@ -1,0 +1,44 @@
+package dev.sluice.dialect.openai.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.json.Json;
+
+/**
+ * Token counts of one response, for billing and for the chat {@code usage} object. 0 when unknown.
+ * {@code cachedTokens} is part of {@code promptTokens}; {@code reasoningTokens} part of
+ * {@code completionTokens}.
+ */
+public record TokenUsage(long promptTokens, long completionTokens, long totalTokens, long cachedTokens,
+                         long reasoningTokens) {
+  public static final TokenUsage ZERO = new TokenUsage(0, 0, 0, 0, 0);
+
+  /**
+   * Reads a Responses {@code usage} object ({@code input_tokens}, {@code output_tokens},
+   * {@code total_tokens}, {@code input_tokens_details.cached_tokens},
+   * {@code output_tokens_details.reasoning_tokens}); null or missing gives {@link #ZERO}. A missing
+   * {@code total_tokens} is computed.
+   */
+  public static TokenUsage fromResponses(JsonNode usage) {
+    if (usage == null || !usage.isObject()) {
+      return ZERO;
+    }
+    long in = usage.path("input_tokens").asLong(0);
+    long out = usage.path("output_tokens").asLong(0);
+    JsonNode total = usage.get("total_tokens");
+    return new TokenUsage(in, out, total != null && total.canConvertToLong() ? total.asLong() : in + out,
+        usage.path("input_tokens_details").path("cached_tokens").asLong(0),
+        usage.path("output_tokens_details").path("reasoning_tokens").asLong(0));
+  }
+
+  /** The chat {@code usage} object, with both details objects always present. */
+  public ObjectNode toChat() {
+    ObjectNode u = Json.object();
+    u.put("prompt_tokens", promptTokens);
+    u.put("completion_tokens", completionTokens);
+    u.put("total_tokens", totalTokens);
+    u.putObject("prompt_tokens_details").put("cached_tokens", cachedTokens);
+    u.putObject("completion_tokens_details").put("reasoning_tokens", reasoningTokens);
+    return u;
+  }
+}
