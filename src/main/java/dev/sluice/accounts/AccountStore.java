@@ -48,6 +48,12 @@ public class AccountStore {
     this.dir = dir;
     this.accountsDir = dir.resolve("accounts");
     this.box = new SecretBox(key);
+    try {
+      createDir(dir);
+      createDir(accountsDir);
+    } catch (IOException e) {
+      throw new AccountStoreException("cannot create " + accountsDir + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -58,7 +64,6 @@ public class AccountStore {
   public static AccountStore open(Path dir, String configuredKey) {
     try {
       createDir(dir);
-      createDir(dir.resolve("accounts"));
     } catch (IOException e) {
       throw new AccountStoreException("cannot create " + dir + ": " + e.getMessage(), e);
     }
