@@ -1,0 +1,120 @@
+package dev.sluice.accounts;
+
+import dev.sluice.accounts.oauth.OAuthClient;
+import dev.sluice.accounts.oauth.OAuthSettings;
+import dev.sluice.config.Config;
+import dev.sluice.config.ConfigException;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The account feature wired from configuration: store, registry, token manager, pool and clients.
+ * {@link #fromConfig} reads the account files (blocking): call it at start-up or on a worker.
+ */
+public final class Accounts implements AutoCloseable {
+  private final AccountStore store;
+  private final AccountRegistry registry;
+  private final TokenManager tokens;
+  private final AccountPool pool;
+  private final OAuthClient oauth;
+  private final UsageClient usage;
+  private final ExecutorService io;
+
+  private Accounts(AccountStore store, AccountRegistry registry, TokenManager tokens, AccountPool pool,
+                   OAuthClient oauth, UsageClient usage, ExecutorService io) {
+    this.store = store;
+    this.registry = registry;
+    this.tokens = tokens;
+    this.pool = pool;
+    this.oauth = oauth;
+    this.usage = usage;
+    this.io = io;
+  }
+
+  public static Accounts fromConfig(Config cfg, Clock clock) {
+    OAuthSettings oauthSettings = OAuthSettings.fromConfig(cfg);
+    Duration timeout = Duration.ofSeconds(cfg.integer("upstream.timeout_seconds", 1, 3600));
+    HttpClient http = httpClient(cfg);
+    AccountStore store = AccountStore.open(accountsDir(cfg), cfg.string("accounts.encryption_key"));
+    AccountRegistry registry = new AccountRegistry(store.loadAll());
+    ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+    OAuthClient oauth = new OAuthClient(oauthSettings, http, timeout);
+    TokenManager tokens = new TokenManager(registry, store, oauth, clock, io,
+        Duration.ofSeconds(cfg.integer("oauth.refresh_ahead_seconds", 0, 86_400)),
+        Duration.ofDays(cfg.integer("oauth.refresh_max_age_days", 1, 365)));
+    AccountPool pool = new AccountPool(registry, clock, PoolSettings.fromConfig(cfg));
+    UsageClient usage = new UsageClient(http, cfg.url("upstream.codex_base_url"), cfg.string("accounts.usage_path"),
+        oauthSettings.originator(), timeout);
+    return new Accounts(store, registry, tokens, pool, oauth, usage, io);
+  }
+
+  /** {@code accounts.dir} with a leading {@code ~} expanded. */
+  public static Path accountsDir(Config cfg) {
+    String d = cfg.requireString("accounts.dir");
+    if (d.equals("~") || d.startsWith("~/")) {
+      d = System.getProperty("user.home") + d.substring(1);
+    }
+    return Path.of(d);
+  }
+
+  private static HttpClient httpClient(Config cfg) {
+    HttpClient.Builder b = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(cfg.integer("upstream.connect_timeout_seconds", 1, 600)))
+        .followRedirects(HttpClient.Redirect.NEVER);
+    String proxy = cfg.string("network.proxy_url");
+    if (!proxy.isEmpty()) {
+      URI u;
+      try {
+        u = URI.create(proxy);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("network.proxy_url", "not a valid URL");
+      }
+      if (u.getHost() == null || u.getPort() < 0) {
+        throw new ConfigException("network.proxy_url", "expected http://host:port");
+      }
+      b.proxy(ProxySelector.of(new InetSocketAddress(u.getHost(), u.getPort())));
+    }
+    return b.build();
+  }
+
+  /** Re-reads the account files (blocking: call from a worker), e.g. after {@code sluice auth login} added one. */
+  public void reload() {
+    registry.replaceAll(store.loadAll());
+  }
+
+  public AccountStore store() {
+    return store;
+  }
+
+  public AccountRegistry registry() {
+    return registry;
+  }
+
+  public TokenManager tokens() {
+    return tokens;
+  }
+
+  public AccountPool pool() {
+    return pool;
+  }
+
+  public OAuthClient oauth() {
+    return oauth;
+  }
+
+  public UsageClient usage() {
+    return usage;
+  }
+
+  @Override
+  public void close() {
+    io.shutdown();
+  }
+}

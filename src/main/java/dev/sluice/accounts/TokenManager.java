@@ -1,0 +1,205 @@
+package dev.sluice.accounts;
+
+import dev.sluice.accounts.oauth.OAuthClient;
+import dev.sluice.accounts.oauth.OAuthException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands out valid access tokens, refreshing them ahead of expiry, when they are older than the
+ * maximum age, and once after an upstream 401. At most one refresh per account runs at a time;
+ * concurrent callers share it. Before refreshing, the account file is re-read so that tokens another
+ * process (e.g. {@code sluice auth login}) wrote are used instead of a stale refresh token. A rotated
+ * refresh token is written to the store before the new access token is handed out. An answer that
+ * means "sign in again" marks the account {@link AccountState#NEEDS_SIGN_IN} (persisted) and is
+ * not retried.
+ *
+ * <p>Never blocks the caller: network calls use {@code HttpClient.sendAsync}, file IO runs on the
+ * given {@code io} executor. Futures fail with {@link TokenException}.
+ */
+public final class TokenManager {
+  private static final Logger LOG = LoggerFactory.getLogger(TokenManager.class);
+
+  private final AccountRegistry registry;
+  private final AccountStore store;
+  private final OAuthClient oauth;
+  private final Clock clock;
+  private final Executor io;
+  private final Duration refreshAhead;
+  private final Duration maxAge;
+  private final ConcurrentHashMap<String, CompletableFuture<AccessToken>> inflight = new ConcurrentHashMap<>();
+
+  /**
+   * @param refreshAhead refresh when the access token expires within this
+   * @param maxAge refresh when the tokens were issued longer ago than this
+   */
+  public TokenManager(AccountRegistry registry, AccountStore store, OAuthClient oauth, Clock clock, Executor io,
+                      Duration refreshAhead, Duration maxAge) {
+    this.registry = registry;
+    this.store = store;
+    this.oauth = oauth;
+    this.clock = clock;
+    this.io = io;
+    this.refreshAhead = refreshAhead;
+    this.maxAge = maxAge;
+  }
+
+  /** A valid access token for the account, refreshed first when due. */
+  public CompletableFuture<AccessToken> token(String accountId) {
+    Account a = registry.get(accountId).orElse(null);
+    if (a == null) {
+      return CompletableFuture.failedFuture(new TokenException(accountId, TokenException.Kind.UNKNOWN_ACCOUNT,
+          "unknown account", null));
+    }
+    if (!a.active()) {
+      return CompletableFuture.failedFuture(signIn(a));
+    }
+    if (!needsRefresh(a)) {
+      return CompletableFuture.completedFuture(access(a));
+    }
+    return refresh(accountId, null);
+  }
+
+  /**
+   * After the upstream answered 401 to {@code rejectedAccessToken}: refreshes if that token is still
+   * the current one (else returns the newer current token). The caller retries its request once.
+   */
+  public CompletableFuture<AccessToken> refreshAfter401(String accountId, String rejectedAccessToken) {
+    Account a = registry.get(accountId).orElse(null);
+    if (a != null && a.active() && !Objects.equals(a.tokens().accessToken(), rejectedAccessToken)) {
+      return token(accountId);
+    }
+    if (a != null && !a.active()) {
+      return CompletableFuture.failedFuture(signIn(a));
+    }
+    return refresh(accountId, rejectedAccessToken);
+  }
+
+  /** Whether the account's access token is due for a refresh now. */
+  public boolean needsRefresh(Account a) {
+    Instant now = clock.instant();
+    Tokens t = a.tokens();
+    if (t.accessToken() == null) {
+      return true;
+    }
+    if (t.accessExpiresAt() != null && !now.isBefore(t.accessExpiresAt().minus(refreshAhead))) {
+      return true;
+    }
+    return t.lastRefresh() == null || now.isAfter(t.lastRefresh().plus(maxAge));
+  }
+
+  private CompletableFuture<AccessToken> refresh(String accountId, String rejected) {
+    CompletableFuture<AccessToken> mine = new CompletableFuture<>();
+    CompletableFuture<AccessToken> running = inflight.putIfAbsent(accountId, mine);
+    if (running != null) {
+      return running.copy();
+    }
+    CompletableFuture<AccessToken> work;
+    try {
+      work = doRefresh(accountId, rejected);
+    } catch (RuntimeException e) {
+      work = CompletableFuture.failedFuture(e);
+    }
+    work.whenComplete((t, e) -> {
+      inflight.remove(accountId, mine);
+      if (e != null) {
+        mine.completeExceptionally(unwrap(e));
+      } else {
+        mine.complete(t);
+      }
+    });
+    return mine.copy();
+  }
+
+  private CompletableFuture<AccessToken> doRefresh(String accountId, String rejected) {
+    return CompletableFuture.supplyAsync(() -> store.load(accountId), io)
+        .exceptionally(e -> {
+          LOG.warn("cannot re-read account {} before refreshing: {}", accountId, unwrap(e).getMessage());
+          return registry.get(accountId);
+        })
+        .thenCompose(disk -> {
+          Account mem = registry.get(accountId).orElse(null);
+          if (disk.isEmpty()) {
+            registry.remove(accountId);
+            throw new TokenException(accountId, TokenException.Kind.UNKNOWN_ACCOUNT, "signed out", null);
+          }
+          Account cur = mem == null || newer(disk.get(), mem) ? disk.get() : mem;
+          registry.put(cur);
+          if (!cur.active()) {
+            throw signIn(cur);
+          }
+          boolean due = needsRefresh(cur) || (rejected != null && rejected.equals(cur.tokens().accessToken()));
+          if (!due) {
+            return CompletableFuture.completedFuture(access(cur));
+          }
+          if (cur.tokens().refreshToken() == null) {
+            return markSignIn(cur, "no_refresh_token");
+          }
+          Account base = cur;
+          return oauth.refresh(base.tokens().refreshToken()).handle((resp, err) -> {
+            if (err == null) {
+              Instant now = clock.instant();
+              return persistThenUse(base.withTokens(base.tokens().refreshedWith(resp, now), now));
+            }
+            Throwable cause = unwrap(err);
+            if (cause instanceof OAuthException o && o.requiresSignIn()) {
+              return markSignIn(base, o.errorCode());
+            }
+            LOG.warn("token refresh for account {} failed: {}", accountId, cause.getMessage());
+            return CompletableFuture.<AccessToken>failedFuture(new TokenException(accountId,
+                TokenException.Kind.TRANSIENT, cause.getMessage(), cause));
+          }).thenCompose(f -> f);
+        });
+  }
+
+  private CompletableFuture<AccessToken> persistThenUse(Account updated) {
+    return CompletableFuture.runAsync(() -> store.save(updated), io).handle((v, e) -> {
+      if (e != null) {
+        LOG.error("refreshed tokens of account {} could not be written ({}); they are kept in memory",
+            updated.id(), unwrap(e).getMessage());
+      }
+      registry.put(updated);
+      return access(updated);
+    });
+  }
+
+  private CompletableFuture<AccessToken> markSignIn(Account a, String reason) {
+    Account marked = a.needingSignIn(reason, clock.instant());
+    LOG.warn("account {} must sign in again ({}); it is no longer used", a.id(), reason);
+    return CompletableFuture.runAsync(() -> store.save(marked), io).handle((v, e) -> {
+      registry.put(marked);
+      throw signIn(marked);
+    });
+  }
+
+  private static boolean newer(Account disk, Account mem) {
+    if (disk.updatedAt() == null) {
+      return false;
+    }
+    return mem.updatedAt() == null || disk.updatedAt().isAfter(mem.updatedAt());
+  }
+
+  private static TokenException signIn(Account a) {
+    return new TokenException(a.id(), TokenException.Kind.SIGN_IN_REQUIRED,
+        a.stateReason() == null ? "signed out" : a.stateReason(), null);
+  }
+
+  private static AccessToken access(Account a) {
+    return new AccessToken(a.id(), a.tokens().accessToken(), a.tokens().accessExpiresAt());
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}
