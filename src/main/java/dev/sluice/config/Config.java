@@ -60,6 +60,11 @@ public final class Config {
     return new Config(tree);
   }
 
+  /** Builds a config from a YAML string over the defaults (tests). */
+  public static Config fromYaml(String yaml, Map<String, String> env) {
+    return fromYaml(env, yaml);
+  }
+
   /** Builds a config from YAML documents merged in order over the defaults (tests). */
   public static Config fromYaml(Map<String, String> env, String... yamls) {
     ObjectNode tree = readDefaults();
