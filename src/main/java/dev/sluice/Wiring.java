@@ -4,16 +4,22 @@ import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
 import dev.sluice.error.ApiError;
 import dev.sluice.error.ErrorRenderer;
-import dev.sluice.keys.StaticKeyAuthenticator;
+import dev.sluice.admin.AdminApi;
+import dev.sluice.keys.KeyAuthenticator;
+import dev.sluice.keys.KeyService;
+import dev.sluice.ratelimit.InMemoryRateLimiter;
+import dev.sluice.ratelimit.Plans;
+import dev.sluice.storage.Database;
+import dev.sluice.usage.BatchingUsageSink;
+import dev.sluice.usage.UsageService;
+import dev.sluice.validation.RequestValidator;
+import io.vertx.ext.web.Router;
 import dev.sluice.provider.Provider;
 import dev.sluice.provider.StaticModelsProvider;
 import dev.sluice.provider.openai.OpenAiProvider;
-import dev.sluice.ratelimit.RateLimiter;
 import dev.sluice.relay.AccessLog;
-import dev.sluice.relay.BodyValidator;
 import dev.sluice.relay.Gateway;
 import dev.sluice.relay.Services;
-import dev.sluice.usage.UsageSink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -102,22 +108,51 @@ public final class Wiring implements AutoCloseable {
         .with(new PoolOptions().setHttp1MaxSize(2000).setMaxWaitQueueSize(-1))
         .build();
 
+    Plans plans = Plans.fromConfig(cfg);
+    String adminKey = cfg.string("auth.admin_api_key");
     Provider provider = switch (mode) {
       case "openai_api" -> OpenAiProvider.fromConfig(client, cfg);
       default -> new StaticModelsProvider("codex", StaticModelsProvider.CODEX_MODELS, ApiError.oauthUnavailable());
     };
-    var auth = new StaticKeyAuthenticator(cfg.string("auth.downstream_api_key"), cfg.string("auth.downstream_plan"));
-    Services services = new Services(auth, RateLimiter.unlimited(), UsageSink.NONE, BodyValidator.NONE, provider,
+
+    Database db;
+    try {
+      db = Database.open(cfg);
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+    closeables.add(db);
+    KeyService keys = KeyService.create(db);
+    KeyAuthenticator auth = KeyAuthenticator.create(vertx, keys, cfg);
+    closeables.add(auth);
+    BatchingUsageSink usage = BatchingUsageSink.start(db, cfg);
+    closeables.add(usage);
+    RequestValidator validator = RequestValidator.openai();
+
+    Services services = new Services(auth, InMemoryRateLimiter.create(plans), usage, validator::validate, provider,
         errors, new AccessLog(jsonLogs), Clock.systemUTC(), maxBody, timeoutSeconds * 1000L);
-    return Gateway.start(vertx, hp.host(), hp.port(), services, null)
+    Router admin = AdminApi.router(vertx, keys, UsageService.create(db), adminKey);
+    return Gateway.start(vertx, hp.host(), hp.port(), services,
+            router -> router.route("/admin/*").subRouter(admin))
         .map(g -> new Wiring(vertx, g, closeables))
-        .onFailure(t -> vertx.close());
+        .onFailure(t -> {
+          for (AutoCloseable c : closeables.reversed()) {
+            try {
+              c.close();
+            } catch (Exception ignored) {
+              // start-up failed anyway
+            }
+          }
+          vertx.close();
+        });
   }
 
+  /** Graceful stop: no new connections, requests in flight finish, every usage record written. */
   @Override
   public void close() {
     try {
-      gateway.close().await();
+      gateway.shutdown(java.time.Duration.ofSeconds(10)).await();
     } catch (Exception ignored) {
       // shutting down anyway
     }

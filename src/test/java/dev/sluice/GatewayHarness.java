@@ -32,14 +32,26 @@ public final class GatewayHarness implements AutoCloseable {
           max_body_bytes: 65536
         auth:
           downstream_api_key: "%s"
+        storage:
+          url: "jdbc:sqlite:%s"
         upstream:
           mode: openai_api
           base_url: "%s"
           api_key: "%s"
           timeout_seconds: 2
-        """.formatted(KEY, fake.baseUrl(), UPSTREAM_KEY);
+        """.formatted(KEY, tempDb(), fake.baseUrl(), UPSTREAM_KEY);
     Config cfg = Config.fromYaml(Map.of(), yaml, extraYaml);
     sluice = Wiring.start(cfg).await();
+  }
+
+  static String tempDb() {
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sluice-test");
+      dir.toFile().deleteOnExit();
+      return dir.resolve("sluice.db").toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   public String baseUrl() {

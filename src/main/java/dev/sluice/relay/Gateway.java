@@ -38,6 +38,11 @@ public final class Gateway {
     return server.close();
   }
 
+  /** Stops accepting connections and lets requests in flight finish, up to the grace period. */
+  public Future<Void> shutdown(java.time.Duration grace) {
+    return server.shutdown(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   /**
    * Starts the gateway.
    *

@@ -9,7 +9,6 @@ import dev.sluice.keys.Principal;
 import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
 import dev.sluice.provider.UpstreamFailures;
-import dev.sluice.ratelimit.Admission;
 import dev.sluice.sse.SseParser;
 import dev.sluice.sse.SseWriter;
 import dev.sluice.usage.TokenUsage;
@@ -88,7 +87,7 @@ public final class RelayHandler {
           return services.rateLimiter().admit(p, endpoint.endpointClass()).compose(adm -> {
             ex.limitHeaders = adm.headers();
             if (!adm.admitted()) {
-              return Future.failedFuture(rejection(adm).exception());
+              return Future.failedFuture(adm.toError().exception());
             }
             ex.upstreamStartNanos = System.nanoTime();
             RelayCall call = new RelayCall(endpoint, finalBody, ex.stream, ex.requestId, p, ctx.request().headers());
@@ -155,12 +154,6 @@ public final class RelayHandler {
       throw ApiError.invalidRequest("request body must be a JSON object").exception();
     }
     return (ObjectNode) node;
-  }
-
-  static ApiError rejection(Admission adm) {
-    ApiError e = ApiError.of(429, ApiError.RATE_LIMIT,
-        "Rate limit reached for requests. Retry after " + adm.retryAfterSeconds() + "s.", "rate_limit_exceeded");
-    return e.withHeader("Retry-After", Long.toString(Math.max(1, adm.retryAfterSeconds())));
   }
 
   private void writeHeaders(Exchange ex, HttpServerResponse resp, MultiMap upstream) {
