@@ -175,17 +175,7 @@ public final class Config {
   }
 
   public int integer(String key, int min, int max) {
-    String s = string(key);
-    long v;
-    try {
-      v = Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key, "expected a whole number, got '" + s + "'");
-    }
-    if (v < min || v > max) {
-      throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + v);
-    }
-    return (int) v;
+    return (int) longValue(key, min, max);
   }
 
   public long longValue(String key, long min, long max) {

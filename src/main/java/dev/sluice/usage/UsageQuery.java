@@ -1,12 +1,10 @@
 package dev.sluice.usage;
 
 import dev.sluice.error.ApiError;
+import dev.sluice.config.TimeSpec;
 import java.time.Clock;
 import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Locale;
 
 /**
@@ -46,25 +44,9 @@ public record UsageQuery(String keyId, Instant since, GroupBy by) {
    * {@code 7d}, {@code 30m}. Blank gives null.
    */
   public static Instant parseSince(String s, Clock clock) {
-    if (s == null || s.isBlank()) {
-      return null;
-    }
-    String t = s.trim();
     try {
-      if (t.matches("\\d+[mhd]")) {
-        long n = Long.parseLong(t.substring(0, t.length() - 1));
-        Duration d = switch (t.charAt(t.length() - 1)) {
-          case 'm' -> Duration.ofMinutes(n);
-          case 'h' -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
-        return clock.instant().minus(d);
-      }
-      if (t.length() == 10) {
-        return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
-      }
-      return Instant.parse(t);
-    } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
+      return TimeSpec.parse(s, clock, TimeSpec.Direction.BACK);
+    } catch (DateTimeException e) {
       throw ApiError.invalidParam("since",
           "since must be a date (2026-01-31), an instant (2026-01-31T12:00:00Z) or an age (24h, 7d)").exception();
     }
