@@ -34,6 +34,7 @@ final class CodexHarness implements AutoCloseable {
   final FakeOAuthIssuer issuer = FakeOAuthIssuer.start(Clock.systemUTC());
   final FakeCodexBackend backend = FakeCodexBackend.start(issuer, Clock.systemUTC());
   final Path accountsDir;
+  final Path db;
   final Map<String, String> refreshTokens = new HashMap<>();
   final Map<String, String> accessTokens = new HashMap<>();
   final Wiring sluice;
@@ -45,7 +46,7 @@ final class CodexHarness implements AutoCloseable {
   CodexHarness(List<String> accountIds, String extraYaml) {
     try {
       accountsDir = Files.createTempDirectory("sluice-accounts");
-      Path db = Files.createTempDirectory("sluice-test").resolve("sluice.db");
+      db = Files.createTempDirectory("sluice-test").resolve("sluice.db");
       AccountStore store = AccountStore.open(accountsDir, ENCRYPTION_KEY);
       for (String spec : accountIds) {
         boolean expired = spec.endsWith("!");
@@ -109,6 +110,18 @@ final class CodexHarness implements AutoCloseable {
   HttpResponse<String> get(String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(20))
         .header("Authorization", "Bearer " + KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The {@code account} column of every usage record, oldest first (call after {@link #close}). */
+  List<String> usageAccounts() throws Exception {
+    List<String> out = new java.util.ArrayList<>();
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+         var rs = c.createStatement().executeQuery("SELECT account FROM usage_records ORDER BY time_ms")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 
   @Override

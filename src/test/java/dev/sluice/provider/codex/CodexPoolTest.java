@@ -82,15 +82,18 @@ class CodexPoolTest {
 
   @Test
   void serverErrorMovesToTheNextAccount() throws Exception {
-    try (CodexHarness h = new CodexHarness("acct-a", "acct-b")) {
+    CodexHarness h = new CodexHarness("acct-a", "acct-b");
+    List<FakeCodexBackend.Seen> seen;
+    try (h) {
       h.backend.failNextWithStatus(500);
       HttpResponse<String> r = h.post("/v1/chat/completions", chat("retry me", ""));
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-      List<FakeCodexBackend.Seen> seen = h.backend.requests();
+      seen = h.backend.requests();
       assertThat(seen).extracting(FakeCodexBackend.Seen::status).containsExactly(500, 200);
       assertThat(seen.get(0).headers().get("chatgpt-account-id"))
           .isNotEqualTo(seen.get(1).headers().get("chatgpt-account-id"));
     }
+    assertThat(h.usageAccounts()).containsExactly(seen.get(1).accountId());
   }
 
   @Test
