@@ -2,7 +2,6 @@ package dev.sluice;
 
 import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
-import dev.sluice.error.ApiError;
 import dev.sluice.error.ErrorRenderer;
 import dev.sluice.admin.AdminApi;
 import dev.sluice.keys.KeyAuthenticator;
@@ -15,7 +14,9 @@ import dev.sluice.usage.UsageService;
 import dev.sluice.validation.RequestValidator;
 import io.vertx.ext.web.Router;
 import dev.sluice.provider.Provider;
-import dev.sluice.provider.StaticModelsProvider;
+import dev.sluice.accounts.Accounts;
+import dev.sluice.provider.codex.CodexProvider;
+import dev.sluice.provider.codex.CodexSettings;
 import dev.sluice.provider.openai.OpenAiProvider;
 import dev.sluice.relay.AccessLog;
 import dev.sluice.relay.Gateway;
@@ -34,6 +35,9 @@ import java.util.List;
  * {@link #start} is what {@code sluice serve} runs and what end-to-end tests run on port 0.
  */
 public final class Wiring implements AutoCloseable {
+  /** How often the account files are re-read, so that {@code sluice auth login} reaches a running gateway. */
+  static final long ACCOUNTS_RELOAD_MILLIS = 30_000;
+
   private final Vertx vertx;
   private final Gateway gateway;
   private final List<AutoCloseable> closeables;
@@ -112,13 +116,37 @@ public final class Wiring implements AutoCloseable {
     String adminKey = cfg.string("auth.admin_api_key");
     Provider provider = switch (mode) {
       case "openai_api" -> OpenAiProvider.fromConfig(client, cfg);
-      default -> new StaticModelsProvider("codex", StaticModelsProvider.CODEX_MODELS, ApiError.oauthUnavailable());
+      default -> {
+        CodexSettings codex = CodexSettings.fromConfig(cfg);
+        Accounts accounts;
+        try {
+          accounts = Accounts.fromConfig(cfg, Clock.systemUTC());
+        } catch (RuntimeException e) {
+          vertx.close();
+          throw e;
+        }
+        closeables.add(accounts);
+        long reload = vertx.setPeriodic(ACCOUNTS_RELOAD_MILLIS, id -> vertx.executeBlocking(() -> {
+          accounts.reload();
+          return null;
+        }, false).onFailure(t -> org.slf4j.LoggerFactory.getLogger(Wiring.class)
+            .warn("re-reading the account files failed: {}", t.getMessage())));
+        closeables.add(() -> vertx.cancelTimer(reload));
+        yield new CodexProvider(vertx, client, accounts.pool(), accounts.tokens(), codex, Clock.systemUTC());
+      }
     };
 
     Database db;
     try {
       db = Database.open(cfg);
     } catch (RuntimeException e) {
+      for (AutoCloseable c : closeables.reversed()) {
+        try {
+          c.close();
+        } catch (Exception ignored) {
+          // start-up failed anyway
+        }
+      }
       vertx.close();
       throw e;
     }

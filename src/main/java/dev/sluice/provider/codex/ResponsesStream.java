@@ -1,0 +1,76 @@
+package dev.sluice.provider.codex;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.dialect.openai.responses.ResponsesErrors;
+import dev.sluice.sse.SseEvent;
+import dev.sluice.sse.SseWriter;
+import dev.sluice.usage.TokenUsage;
+import io.vertx.core.buffer.Buffer;
+import java.util.function.Consumer;
+
+/**
+ * Responses events passed through as they come. A {@code response.failed}/{@code error} before any
+ * output item becomes an error (an HTTP error when nothing was sent yet); after that it is passed on,
+ * as the Responses dialect reports failures itself.
+ */
+final class ResponsesStream extends CodexStream {
+  private final Consumer<JsonNode> rateLimits;
+  private boolean committed;
+  private boolean ended;
+  private TokenUsage usage = TokenUsage.NONE;
+
+  ResponsesStream(Consumer<JsonNode> rateLimits) {
+    this.rateLimits = rateLimits;
+  }
+
+  @Override
+  void onJson(SseEvent raw, JsonNode event, Consumer<Buffer> out) {
+    String type = event.path("type").asText("");
+    switch (type) {
+      case "codex.rate_limits" -> {
+        if (rateLimits != null) {
+          rateLimits.accept(event);
+        }
+      }
+      case "response.failed", "error" -> {
+        if (!committed) {
+          throw ResponsesErrors.fromEvent(event).exception();
+        }
+        ended = true;
+        usage = TokenUsage.fromOpenAi(event.path("response").get("usage"));
+      }
+      case "response.completed", "response.incomplete" -> {
+        ended = true;
+        usage = TokenUsage.fromOpenAi(event.path("response").get("usage"));
+      }
+      default -> {
+      }
+    }
+    if (!type.equals("response.created") && !type.equals("response.in_progress") && !type.equals("codex.rate_limits")) {
+      committed = true;
+    }
+    out.accept(SseWriter.encode(raw));
+  }
+
+  @Override
+  void onUnreadable(SseEvent raw, Consumer<Buffer> out) {
+    out.accept(SseWriter.encode(raw));
+  }
+
+  @Override
+  boolean committed() {
+    return committed;
+  }
+
+  @Override
+  public void onEnd(Consumer<Buffer> out) {
+    if (!ended) {
+      throw ResponsesErrors.prematureEnd().exception();
+    }
+  }
+
+  @Override
+  public TokenUsage usage() {
+    return usage;
+  }
+}
