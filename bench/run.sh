@@ -17,9 +17,9 @@ java="$JAVA_HOME/bin/java"
 mode=full
 if [ "${1:-}" = "--quick" ]; then mode=quick; fi
 if [ "$mode" = quick ]; then
-  warm=8; sat=5; rate_warm=2; rate_dur=6; stream_dur=6; hold_dur=8; hold_ramp=4
+  warm=8; sat=5; rate_warm=4; rate_dur=6; stream_dur=6; hold_dur=8; hold_ramp=4
 else
-  warm=20; sat=15; rate_warm=5; rate_dur=20; stream_dur=20; hold_dur=20; hold_ramp=5
+  warm=20; sat=15; rate_warm=10; rate_dur=20; stream_dur=20; hold_dur=20; hold_ramp=5
 fi
 rate=1000; streams=1000; stream_interval=100; hold=10000
 work="$(mktemp -d /tmp/sluice-bench.XXXXXX)"

@@ -107,7 +107,7 @@ public final class LoadGen {
     Histogram hist = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     AtomicInteger errors = new AtomicInteger();
     AtomicInteger done = new AtomicInteger();
-    java.util.List<String> slow = new java.util.concurrent.CopyOnWriteArrayList<>();
+    long[] maxBySecond = new long[(int) Math.ceil(warmup + duration)];
     long period = 1_000_000_000L / rate;
     long warmupCount = (long) (warmup * rate);
     long total = warmupCount + (long) (duration * rate);
@@ -125,8 +125,9 @@ public final class LoadGen {
           .compose(req -> req.send(body).compose(resp -> resp.body().map(b -> resp.statusCode())))
           .onComplete(ar -> {
             long latency = System.nanoTime() - intended;
-            if (latency > 100_000_000L && slow.size() < 20) {
-              slow.add((intended - start) / 1_000_000 + "ms+" + latency / 1_000_000);
+            int second = (int) ((intended - start) / 1_000_000_000L);
+            if (second < maxBySecond.length) {
+              maxBySecond[second] = Math.max(maxBySecond[second], latency);
             }
             if (measured) {
               if (ar.succeeded() && ar.result() == 200) {
@@ -149,7 +150,11 @@ public final class LoadGen {
     out.put("ok", done.get());
     out.put("errors", errors.get() + (all ? 0 : outstanding.get()));
     putMillis(out, "lat", hist);
-    out.put("slow_sample", String.join(" ", slow));
+    StringBuilder bySecond = new StringBuilder();
+    for (long m : maxBySecond) {
+      bySecond.append(ms(m)).append(' ');
+    }
+    out.put("max_ms_by_second", bySecond.toString().trim());
     vertx.close();
     return out;
   }
