@@ -109,7 +109,7 @@ public final class Wiring implements AutoCloseable {
             .setDecompressionSupported(false)
             .setMaxInitialLineLength(16384)
             .setMaxHeaderSize(65536))
-        .with(new PoolOptions().setHttp1MaxSize(2000).setMaxWaitQueueSize(-1))
+        .with(new PoolOptions().setHttp1MaxSize(100_000).setMaxWaitQueueSize(-1))
         .build();
 
     Plans plans = Plans.fromConfig(cfg);

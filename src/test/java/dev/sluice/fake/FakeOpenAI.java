@@ -88,6 +88,8 @@ public final class FakeOpenAI implements AutoCloseable {
   public final List<Seen> seen = new CopyOnWriteArrayList<>();
   public final AtomicInteger cancelledStreams = new AtomicInteger();
   public final AtomicInteger completedStreams = new AtomicInteger();
+  /** Whether requests are kept in {@link #seen}; off for load tests, where the list would grow without bound. */
+  public volatile boolean recordRequests = true;
 
   private FakeOpenAI(Vertx vertx, HttpServer server) {
     this.vertx = vertx;
@@ -126,8 +128,10 @@ public final class FakeOpenAI implements AutoCloseable {
 
   private void handle(HttpServerRequest req) {
     req.body().onSuccess(body -> {
-      seen.add(new Seen(req.method().name(), req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
-          body.toString()));
+      if (recordRequests) {
+        seen.add(new Seen(req.method().name(), req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+            body.toString()));
+      }
       Fault fault = faults.poll();
       if (fault instanceof Fault.SlowFirstByte slow) {
         vertx.setTimer(slow.millis(), t -> route(req, body, null));
@@ -408,7 +412,8 @@ public final class FakeOpenAI implements AutoCloseable {
       c.put("created", 1700000000);
       c.put("model", model);
       if (ts) {
-        c.put("fake_ts", System.currentTimeMillis() * 1_000_000L + System.nanoTime() % 1_000_000L);
+        java.time.Instant now = java.time.Instant.now();
+        c.put("fake_ts", now.getEpochSecond() * 1_000_000_000L + now.getNano());
       }
       ArrayNode choices = c.putArray("choices");
       if (i == 0) {

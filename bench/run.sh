@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# Sluice against a direct baseline, in one run on loopback: starts the fake upstream, Sluice (keys,
+# limits and usage recording on, via ./sluice serve) and the load generators, prints one table and
+# writes it to bench/results/latest.md. See docs/performance.md.
+#
+#   bench/run.sh            full run (~5 min)
+#   bench/run.sh --quick    short durations (~1.5 min), for checking the script; numbers are rough
+#
+# Environment: SLUICE_JAVA_OPTS (JVM options of Sluice, default below), BENCH_KEEP=1 keeps the
+# temporary directory (logs, raw results).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+source .ci/java-home.sh
+java="$JAVA_HOME/bin/java"
+
+mode=full
+if [ "${1:-}" = "--quick" ]; then mode=quick; fi
+if [ "$mode" = quick ]; then
+  warm=8; sat=5; rate_warm=4; rate_dur=6; stream_dur=6; hold_dur=8; hold_ramp=4
+else
+  warm=20; sat=15; rate_warm=10; rate_dur=20; stream_dur=20; hold_dur=20; hold_ramp=5
+fi
+rate=1000; streams=1000; stream_interval=100; hold=10000
+work="$(mktemp -d /tmp/sluice-bench.XXXXXX)"
+# A class-data archive that the first start writes and later starts map (see docs/performance.md).
+export SLUICE_JAVA_OPTS="${SLUICE_JAVA_OPTS-"-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$work/sluice.jsa"}"
+res="$work/results"
+mkdir -p "$res"
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "bench: kept $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+log() { echo "bench: $*" >&2; }
+
+# ---- tools and build ----
+if ! command -v wrk >/dev/null; then
+  log "installing wrk"
+  apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null
+fi
+log "building (jar and test classes)"
+./mvnw -q -B -DskipTests package >&2
+./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >&2
+cp="$here/target/test-classes:$here/target/classes:$(cat "$work/cp.txt")"
+# 10,000 streams: each is two sockets in Sluice and one in each of the client and the fake.
+ulimit -Hn 1048576 2>/dev/null || true
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 65536 2>/dev/null || true
+nofile="$(ulimit -n)"
+if (( hold * 2 + 300 > nofile )); then
+  hold=$(( (nofile - 300) / 2 / 100 * 100 ))
+  log "open files limit $nofile (cannot be raised here): $hold open streams instead of 10,000"
+fi
+
+# ---- machine ----
+{
+  echo "mode=$mode"
+  echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+  echo "nproc=$(nproc)"
+  echo "mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+  echo "kernel=Linux $(uname -r)"
+  echo "jdk=$("$java" -version 2>&1 | head -1 | tr -d '"')"
+  echo "loadavg=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "sluice_java_opts=$SLUICE_JAVA_OPTS"
+} > "$res/machine.properties"
+
+rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+
+# ---- fake upstream ----
+"$java" -Xmx1g -cp "$cp" dev.sluice.bench.FakeUpstreamMain "$work/fake.port" > "$work/fake.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 300); do [ -s "$work/fake.port" ] && break; sleep 0.1; done
+fake="http://127.0.0.1:$(cat "$work/fake.port")"
+log "fake upstream at $fake"
+
+# ---- Sluice: config, key, start ----
+cat > "$work/sluice.yaml" <<EOF
+server:
+  listen: "127.0.0.1:0"
+storage:
+  url: "jdbc:sqlite:$work/sluice.db"
+upstream:
+  mode: openai_api
+  base_url: "$fake"
+  api_key: "upstream-secret"
+accounts:
+  dir: "$work/accounts"
+plans:
+  bench:
+    chat_rpm: 30000000
+    images_rpm: 1000
+    embeddings_rpm: 1000
+    tpm: 30000000
+EOF
+key="$(SLUICE_JAVA_OPTS= ./sluice keys create --config "$work/sluice.yaml" --name bench --plan bench | sed -n 2p)"
+[ -n "$key" ] || { log "could not create a key"; exit 1; }
+
+body='{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hello to the benchmark."}]}'
+# Starts Sluice; sets spid, sluice and first_ms (launch to first answered chat completion).
+start_sluice() {
+  local t0 t1 port=""
+  t0=$(date +%s%N)
+  ./sluice serve --config "$work/sluice.yaml" > "$work/sluice.log" 2>&1 &
+  spid=$!
+  pids+=($spid)
+  for _ in $(seq 1 6000); do
+    port="$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$work/sluice.log" | head -1)"
+    [ -n "$port" ] && break
+    kill -0 "$spid" 2>/dev/null || { cat "$work/sluice.log" >&2; exit 1; }
+    sleep 0.005
+  done
+  sluice="http://127.0.0.1:$port"
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+      -d "$body" "$sluice/v1/chat/completions")" = 200 ]; do
+    sleep 0.005
+    (( $(date +%s%N) - t0 < 30000000000 )) || { log "Sluice did not answer within 30 s"; exit 1; }
+  done
+  t1=$(date +%s%N)
+  first_ms=$(( (t1 - t0) / 1000000 ))
+}
+# The first start writes the class-data archive (SharedArchiveFile); it is timed too, then stopped.
+start_sluice
+cold_ms=$first_ms
+kill "$spid"; wait "$spid" 2>/dev/null || true
+start_sluice
+sleep 2
+{
+  echo "first_request_ms=$first_ms"
+  echo "cold_first_request_ms=$cold_ms"
+  echo "idle_rss_mib=$(rss_mib "$spid")"
+  echo "self_reported=$(sed -n 's/.*(started in \([0-9]*\) ms).*/\1/p' "$work/sluice.log" | head -1)"
+} > "$res/startup.properties"
+log "Sluice at $sluice (pid $spid): $(tr '\n' ' ' < "$res/startup.properties")"
+
+lua() {
+  cat > "$work/$1.lua" <<EOF
+wrk.method = "POST"
+wrk.body = '$body'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $2"
+EOF
+}
+lua direct upstream-secret
+lua sluice "$key"
+wrk_run() { wrk -t1 -c32 -d"$2"s --latency -s "$work/$1.lua" "$3/v1/chat/completions"; }
+loadgen() { "$java" -Xmx1g -cp "$cp" dev.sluice.bench.LoadGen "$@"; }
+
+# ---- saturation ----
+log "warm-up through Sluice (${warm}s)"
+wrk_run sluice "$warm" "$sluice" > "$res/wrk_warmup.txt"
+loadgen streams --url="$sluice/v1/chat/completions" --key="$key" --streams=200 --chunks=20 --interval-ms=100 \
+  --ramp-ms=500 --out="$res/stream_warmup.properties" > /dev/null
+log "saturation: direct (${sat}s)"
+wrk_run direct "$sat" "$fake" > "$res/wrk_direct.txt"
+log "saturation: Sluice (${sat}s)"
+wrk_run sluice "$sat" "$sluice" > "$res/wrk_sluice.txt"
+
+# ---- fixed rate ----
+for t in direct sluice; do
+  if [ $t = direct ]; then url="$fake"; k=upstream-secret; else url="$sluice"; k="$key"; fi
+  log "fixed $rate req/s: $t (${rate_warm}s + ${rate_dur}s)"
+  loadgen rate --url="$url/v1/chat/completions" --key="$k" --rate=$rate --warmup=$rate_warm --duration=$rate_dur \
+    --out="$res/rate_$t.properties" > /dev/null
+done
+
+# ---- 1,000 streams ----
+chunks=$(( stream_dur * 1000 / stream_interval ))
+for t in direct sluice; do
+  if [ $t = direct ]; then url="$fake"; k=upstream-secret; else url="$sluice"; k="$key"; fi
+  log "$streams streams: $t (${stream_dur}s)"
+  loadgen streams --url="$url/v1/chat/completions" --key="$k" --streams=$streams --chunks=$chunks \
+    --interval-ms=$stream_interval --ramp-ms=1000 --skip=2 --out="$res/stream_$t.properties" > /dev/null
+done
+
+# ---- 10,000 open streams ----
+for t in direct sluice; do
+  if [ $t = direct ]; then url="$fake"; k=upstream-secret; else url="$sluice"; k="$key"; fi
+  log "$hold open streams: $t (${hold_ramp}s ramp + ${hold_dur}s)"
+  loadgen streams --url="$url/v1/chat/completions" --key="$k" --streams=$hold --chunks=$hold_dur \
+    --interval-ms=1000 --ramp-ms=$((hold_ramp * 1000)) --out="$res/hold_$t.properties" > /dev/null &
+  lg=$!
+  pids+=($lg)
+  max=0
+  while kill -0 "$lg" 2>/dev/null; do
+    if [ $t = sluice ]; then
+      r="$(rss_mib "$spid")"
+      max="$(awk -v a="$max" -v b="$r" 'BEGIN {print (b > a) ? b : a}')"
+    fi
+    sleep 0.5
+  done
+  wait "$lg" || true
+  if [ $t = sluice ]; then
+    { echo "rss_max_mib=$max"; echo "rss_hwm_mib=$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$spid/status")"; } \
+      > "$res/hold_rss.properties"
+  fi
+done
+
+# ---- report ----
+echo "sluice_log_bytes=$(stat -c %s "$work/sluice.log")" >> "$res/startup.properties"
+mkdir -p "$here/bench/results"
+"$java" -cp "$cp" dev.sluice.bench.BenchReport "$res" "$here/bench/results/latest.md"
+rm -rf "$here/bench/results/latest-raw"
+cp -r "$res" "$here/bench/results/latest-raw"

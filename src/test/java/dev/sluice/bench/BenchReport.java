@@ -1,0 +1,171 @@
+package dev.sluice.bench;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the raw results of one bench/run.sh run (a directory of properties files and wrk outputs)
+ * into the markdown table of docs/performance.md, with the machine, the date and each target's
+ * verdict. Usage: {@code BenchReport <results dir> <markdown out>}.
+ */
+public final class BenchReport {
+  private final Path dir;
+  private final List<String[]> rows = new ArrayList<>();
+  private final List<String> missed = new ArrayList<>();
+
+  private BenchReport(Path dir) {
+    this.dir = dir;
+  }
+
+  public static void main(String[] args) throws IOException {
+    BenchReport r = new BenchReport(Path.of(args[0]));
+    String md = r.render();
+    Files.writeString(Path.of(args[1]), md);
+    System.out.print(md);
+  }
+
+  private Properties props(String name) {
+    Properties p = new Properties();
+    Path f = dir.resolve(name + ".properties");
+    if (Files.exists(f)) {
+      try (Reader in = Files.newBufferedReader(f)) {
+        p.load(in);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return p;
+  }
+
+  private double wrkRps(String name) {
+    try {
+      String s = Files.readString(dir.resolve(name + ".txt"));
+      Matcher m = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(s);
+      return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    } catch (IOException e) {
+      return Double.NaN;
+    }
+  }
+
+  private long wrkErrors(String name) {
+    try {
+      String s = Files.readString(dir.resolve(name + ".txt"));
+      long n = 0;
+      Matcher m = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)").matcher(s);
+      if (m.find()) {
+        n += Long.parseLong(m.group(1));
+      }
+      m = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)").matcher(s);
+      if (m.find()) {
+        for (int i = 1; i <= 4; i++) {
+          n += Long.parseLong(m.group(i));
+        }
+      }
+      return n;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private static double num(Properties p, String key) {
+    String v = p.getProperty(key);
+    return v == null ? Double.NaN : Double.parseDouble(v);
+  }
+
+  private void row(String what, String direct, String sluice, String diff, String target, Boolean met) {
+    rows.add(new String[] {what, direct, sluice, diff, target, met == null ? "" : met ? "yes" : "**no**"});
+    if (Boolean.FALSE.equals(met)) {
+      missed.add(what);
+    }
+  }
+
+  private static String f(String pattern, double v) {
+    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, pattern, v);
+  }
+
+  private void latencyRows(String title, Properties d, Properties s, String prefix, String[] pcts, String targetPct) {
+    for (String p : pcts) {
+      double dv = num(d, prefix + "_" + p + "_ms");
+      double sv = num(s, prefix + "_" + p + "_ms");
+      boolean target = p.equals(targetPct);
+      row(title + " " + p.replace("p999", "p99.9") + " (ms)", f("%.3f", dv), f("%.3f", sv), f("%+.3f ms", sv - dv),
+          target ? "≤ +1 ms" : "", target ? sv - dv <= 1.0 : null);
+    }
+  }
+
+  String render() {
+    Properties machine = props("machine");
+    Properties startup = props("startup");
+
+    double dRps = wrkRps("wrk_direct");
+    double sRps = wrkRps("wrk_sluice");
+    row("Throughput at saturation (req/s)", f("%.0f", dRps), f("%.0f", sRps), f("× %.2f", sRps / dRps), "≥ × 0.5",
+        sRps / dRps >= 0.5);
+    row("  errors at saturation", Long.toString(wrkErrors("wrk_direct")), Long.toString(wrkErrors("wrk_sluice")), "",
+        "0", wrkErrors("wrk_sluice") == 0);
+
+    Properties rd = props("rate_direct");
+    Properties rs = props("rate_sluice");
+    row("Fixed rate: achieved req/s (errors)", rd.getProperty("rate_achieved", "n/a") + " (" + rd.getProperty("errors", "?")
+        + ")", rs.getProperty("rate_achieved", "n/a") + " (" + rs.getProperty("errors", "?") + ")", "", "", null);
+    latencyRows("Latency at " + rs.getProperty("rate_target", "1000") + " req/s", rd, rs, "lat",
+        new String[] {"p50", "p99", "p999"}, "p99");
+
+    Properties sd = props("stream_direct");
+    Properties ss = props("stream_sluice");
+    String streams = ss.getProperty("streams", "1000");
+    latencyRows(streams + " streams: time to first byte", sd, ss, "ttfb", new String[] {"p50", "p99"}, "");
+    latencyRows(streams + " streams: per-event delay", sd, ss, "delay", new String[] {"p50", "p99"}, "p99");
+    row(streams + " streams: events (errors)", sd.getProperty("events", "n/a") + " (" + sd.getProperty("errors", "?") + ")",
+        ss.getProperty("events", "n/a") + " (" + ss.getProperty("errors", "?") + ")", "", "0 errors",
+        "0".equals(ss.getProperty("errors")));
+
+    Properties hd = props("hold_direct");
+    Properties hs = props("hold_sluice");
+    Properties hr = props("hold_rss");
+    String held = hs.getProperty("streams", "10000");
+    row(held + " open streams: errors", hd.getProperty("errors", "n/a"), hs.getProperty("errors", "n/a")
+        + errorKinds(hs), "", "0", "0".equals(hs.getProperty("errors")));
+    row(held + " open streams: peak open at once", hd.getProperty("peak_open", "n/a"),
+        hs.getProperty("peak_open", "n/a"), "", "", null);
+    double rss = num(hr, "rss_max_mib");
+    row(held + " open streams: Sluice RSS (MiB)", "", f("%.0f", rss), "", "≤ 1024", rss <= 1024);
+
+    double idle = num(startup, "idle_rss_mib");
+    row("Idle RSS after start-up (MiB)", "", f("%.0f", idle), "", "", null);
+    double start = num(startup, "first_request_ms");
+    row("Start-up to first served request (ms)", "", f("%.0f", start), "", "≤ 1500", start <= 1500);
+    row("  first start, before the class-data archive exists (ms)", "", f("%.0f", num(startup, "cold_first_request_ms")),
+        "", "", null);
+
+    StringBuilder sb = new StringBuilder();
+    String mode = machine.getProperty("mode", "full");
+    sb.append("### Run of ").append(machine.getProperty("date", "?")).append(" (").append(mode).append(" mode)\n\n");
+    sb.append("Machine: ").append(machine.getProperty("cpu", "?")).append(", ").append(machine.getProperty("nproc", "?"))
+        .append(" CPUs, ").append(machine.getProperty("mem", "?")).append(" memory, ")
+        .append(machine.getProperty("kernel", "?")).append(", ").append(machine.getProperty("jdk", "?")).append(".  \n");
+    sb.append("Sluice JVM options: `").append(machine.getProperty("sluice_java_opts", "")).append("`; load average at start: ")
+        .append(machine.getProperty("loadavg", "?")).append(".\n\n");
+    sb.append("| Measure | Direct | Sluice | Sluice vs direct | Target | Met |\n");
+    sb.append("| --- | ---: | ---: | ---: | --- | --- |\n");
+    for (String[] r : rows) {
+      sb.append("| ").append(String.join(" | ", r)).append(" |\n");
+    }
+    sb.append('\n');
+    sb.append(missed.isEmpty() ? "All targets met.\n" : "Targets missed: " + String.join("; ", missed) + ".\n");
+    return sb.toString();
+  }
+
+  private static String errorKinds(Properties p) {
+    String k = p.getProperty("error_kinds", "");
+    return k.isEmpty() ? "" : " (" + k + ")";
+  }
+}
