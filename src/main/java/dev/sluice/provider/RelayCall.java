@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.keys.Principal;
 import dev.sluice.relay.Endpoint;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * One client request, parsed and admitted, as handed to a provider.
@@ -14,9 +15,11 @@ import io.vertx.core.MultiMap;
  * @param requestId the request id (echoed to the client and sent upstream)
  * @param principal who is calling
  * @param clientHeaders the client's request headers (read-only; never forwarded wholesale)
+ * @param rawBody the body bytes as the client sent them (null for GET); a provider that forwards
+ *     the body unchanged sends these instead of serialising {@code body} again
  */
 public record RelayCall(Endpoint endpoint, ObjectNode body, boolean stream, String requestId,
-                        Principal principal, MultiMap clientHeaders) {
+                        Principal principal, MultiMap clientHeaders, Buffer rawBody) {
 
   /** The requested model, or null. */
   public String model() {

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /** The configured plans, by name. Names are matched case-insensitively. */
 public final class Plans {
   /** Largest accepted requests- or tokens-per-minute value. */
-  public static final long MAX_PER_MINUTE = 50_000_000L;
+  public static final long MAX_PER_MINUTE = 30_000_000L;
   static final List<String> FIELDS = List.of("chat_rpm", "images_rpm", "embeddings_rpm", "tpm");
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 

@@ -90,7 +90,8 @@ public final class RelayHandler {
               return Future.failedFuture(adm.toError().exception());
             }
             ex.upstreamStartNanos = System.nanoTime();
-            RelayCall call = new RelayCall(endpoint, finalBody, ex.stream, ex.requestId, p, ctx.request().headers());
+            RelayCall call = new RelayCall(endpoint, finalBody, ex.stream, ex.requestId, p, ctx.request().headers(),
+                finalBody == null ? null : ctx.body().buffer());
             return endpoint == Endpoint.MODELS ? services.provider().models(call) : services.provider().send(call);
           });
         })
@@ -99,6 +100,7 @@ public final class RelayHandler {
           ex.account = reply.account();
           if (ctx.response().closed()) {
             if (reply instanceof Reply.Stream s) {
+              s.source().exceptionHandler(t -> { });
               s.cancel().run();
             }
             return;

@@ -66,7 +66,7 @@ class PlansTest {
   @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
       "free: {chat_rpm: 0}                       | plans.free.chat_rpm: must be >= 1, got 0",
       "free: {images_rpm: -5}                    | plans.free.images_rpm: must be >= 1, got -5",
-      "free: {tpm: 50000001}                     | plans.free.tpm: must be <= 50000000, got 50000001",
+      "free: {tpm: 30000001}                     | plans.free.tpm: must be <= 30000000, got 30000001",
       "free: {embeddings_rpm: lots}              | plans.free.embeddings_rpm: expected a whole number, got 'lots'",
       "free: {chat_rpm: 2.5}                     | plans.free.chat_rpm: expected a whole number, got '2.5'",
       "free: {chat_rpm: [1]}                     | plans.free.chat_rpm: expected a whole number",
@@ -92,5 +92,18 @@ class PlansTest {
   @Test
   void anEmptySectionHasNoPlans() {
     assertThat(parse("plans: null\n").isEmpty()).isTrue();
+  }
+
+  @org.junit.jupiter.api.Test
+  void theLargestAcceptedPlanCanBeEnforced() {
+    long max = Plans.MAX_PER_MINUTE;
+    Plans plans = parse("plans: {huge: {chat_rpm: %d, images_rpm: %d, embeddings_rpm: %d, tpm: %d}}"
+        .formatted(max, max, max, max));
+    InMemoryRateLimiter limiter = InMemoryRateLimiter.create(plans);
+    var p = new dev.sluice.keys.Principal("k", "k", "huge", java.util.Set.of());
+    for (dev.sluice.relay.EndpointClass c : java.util.List.of(dev.sluice.relay.EndpointClass.CHAT,
+        dev.sluice.relay.EndpointClass.IMAGES, dev.sluice.relay.EndpointClass.EMBEDDINGS)) {
+      org.assertj.core.api.Assertions.assertThat(limiter.admit(p, c).result().admitted()).isTrue();
+    }
   }
 }

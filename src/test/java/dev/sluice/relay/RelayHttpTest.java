@@ -85,6 +85,15 @@ class RelayHttpTest {
   }
 
   @Test
+  void bodyReachesTheUpstreamByteForByte() throws Exception {
+    String body = "{ \"model\" : \"gpt-4o\", \"temperature\": 1.0, \"top_p\": 1e0,\n"
+        + "  \"messages\": [{\"role\":\"user\",\"content\":\"caf\u00e9 \\u00e9\"}], \"x_vendor\": {\"k\": [1, 2.50]} }";
+    HttpResponse<String> r = h.post("/v1/chat/completions", body);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(h.fake.last().body()).isEqualTo(body);
+  }
+
+  @Test
   void missingAndWrongKeysAre401() throws Exception {
     for (HttpResponse<String> r : List.of(
         h.post("/v1/chat/completions", CHAT, "Authorization", ""),

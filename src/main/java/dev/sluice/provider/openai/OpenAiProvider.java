@@ -44,6 +44,9 @@ public final class OpenAiProvider implements Provider {
     this.modelsPath = modelsPath;
     this.chatPath = chatPath;
     this.responsesPath = responsesPath;
+    for (Endpoint e : Endpoint.values()) {
+      targets.put(e, Target.of(url(e)));
+    }
   }
 
   public static OpenAiProvider fromConfig(HttpClient client, Config cfg) {
@@ -71,6 +74,23 @@ public final class OpenAiProvider implements Provider {
     return baseUrl + path;
   }
 
+  /** Where each endpoint goes, parsed once rather than per request. */
+  private record Target(String host, int port, boolean ssl, String uri) {
+    static Target of(String url) {
+      java.net.URI u = java.net.URI.create(url);
+      boolean ssl = "https".equals(u.getScheme());
+      int port = u.getPort() > 0 ? u.getPort() : ssl ? 443 : 80;
+      String uri = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+      return new Target(u.getHost(), port, ssl, uri);
+    }
+  }
+
+  private final java.util.EnumMap<Endpoint, Target> targets = new java.util.EnumMap<>(Endpoint.class);
+
+  private Target target(Endpoint endpoint) {
+    return targets.get(endpoint);
+  }
+
   @Override
   public Future<Reply> models(RelayCall call) {
     return exchange(call, HttpMethod.GET, null, false, false);
@@ -90,14 +110,19 @@ public final class OpenAiProvider implements Provider {
         body.set("stream_options", opts);
       }
     }
-    return exchange(call, HttpMethod.POST, Buffer.buffer(Json.write(body)), call.stream(), clientWantsUsage);
+    Buffer bytes = body == call.body() && call.rawBody() != null ? call.rawBody() : Buffer.buffer(Json.write(body));
+    return exchange(call, HttpMethod.POST, bytes, call.stream(), clientWantsUsage);
   }
 
   private Future<Reply> exchange(RelayCall call, HttpMethod method, Buffer body, boolean stream,
                                  boolean clientWantsUsage) {
+    Target target = target(call.endpoint());
     RequestOptions options = new RequestOptions()
         .setMethod(method)
-        .setAbsoluteURI(url(call.endpoint()))
+        .setHost(target.host())
+        .setPort(target.port())
+        .setSsl(target.ssl())
+        .setURI(target.uri())
         .setIdleTimeout(timeoutMillis)
         .putHeader("X-Request-ID", call.requestId())
         .putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");
