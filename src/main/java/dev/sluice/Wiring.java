@@ -29,6 +29,8 @@ import io.vertx.core.http.PoolOptions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Builds the running gateway from a {@link Config}: the one place where features are put together.
@@ -98,7 +100,12 @@ public final class Wiring implements AutoCloseable {
     if ("openai_api".equals(mode)) {
       cfg.url("upstream.base_url");
     }
+    Plans plans = Plans.fromConfig(cfg);
+    String adminKey = cfg.string("auth.admin_api_key");
 
+    // Opening the database (driver, pool, migrations) overlaps with starting Vert.x: start-up time.
+    CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(cfg),
+        r -> Thread.ofPlatform().daemon().name("sluice-db-open").start(r));
     Vertx vertx = Vertx.vertx();
     List<AutoCloseable> closeables = new ArrayList<>();
     HttpClient client = vertx.httpClientBuilder()
@@ -112,8 +119,6 @@ public final class Wiring implements AutoCloseable {
         .with(new PoolOptions().setHttp1MaxSize(100_000).setMaxWaitQueueSize(-1))
         .build();
 
-    Plans plans = Plans.fromConfig(cfg);
-    String adminKey = cfg.string("auth.admin_api_key");
     Provider provider = switch (mode) {
       case "openai_api" -> OpenAiProvider.fromConfig(client, cfg);
       default -> {
@@ -122,6 +127,7 @@ public final class Wiring implements AutoCloseable {
         try {
           accounts = Accounts.fromConfig(cfg, Clock.systemUTC());
         } catch (RuntimeException e) {
+          opening.thenAccept(Database::close);
           vertx.close();
           throw e;
         }
@@ -138,7 +144,7 @@ public final class Wiring implements AutoCloseable {
 
     Database db;
     try {
-      db = Database.open(cfg);
+      db = join(opening);
     } catch (RuntimeException e) {
       for (AutoCloseable c : closeables.reversed()) {
         try {
@@ -174,6 +180,14 @@ public final class Wiring implements AutoCloseable {
           }
           vertx.close();
         });
+  }
+
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 
   /** Graceful stop: no new connections, requests in flight finish, every usage record written. */
