@@ -28,6 +28,11 @@ public final class GatewayHarness implements AutoCloseable {
 
   /** @param extraYaml more config, merged over the harness's own */
   public GatewayHarness(String extraYaml) {
+    this(new String[] {extraYaml});
+  }
+
+  /** @param extraYamls more config documents, merged in order over the harness's own */
+  public GatewayHarness(String... extraYamls) {
     String yaml = """
         server:
           listen: "127.0.0.1:0"
@@ -42,7 +47,10 @@ public final class GatewayHarness implements AutoCloseable {
           api_key: "%s"
           timeout_seconds: 2
         """.formatted(KEY, tempDb(), fake.baseUrl(), UPSTREAM_KEY);
-    Config cfg = Config.fromYaml(Map.of(), yaml, extraYaml);
+    String[] docs = new String[extraYamls.length + 1];
+    docs[0] = yaml;
+    System.arraycopy(extraYamls, 0, docs, 1, extraYamls.length);
+    Config cfg = Config.fromYaml(Map.of(), docs);
     config = cfg;
     sluice = Wiring.start(cfg).await();
   }
