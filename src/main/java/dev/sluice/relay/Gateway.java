@@ -57,6 +57,9 @@ public final class Gateway {
         .setTcpNoDelay(true)
         .setCompressionSupported(false)
         .setIdleTimeout(300)
+        // An h2c upgrade closes the HTTP/1.1 response the relay holds: the first request of each
+        // upgraded connection was recorded as a client hang-up (499, no tokens) though it was answered.
+        .setHttp2ClearTextEnabled(false)
         .setDecompressionSupported(false);
     return vertx.createHttpServer(options).requestHandler(router).listen().map(Gateway::new);
   }

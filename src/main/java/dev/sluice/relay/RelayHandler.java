@@ -76,9 +76,9 @@ public final class RelayHandler {
           ObjectNode body = null;
           if (endpoint != Endpoint.MODELS) {
             body = parseBody(ctx);
-            services.validator().validate(endpoint, body);
             ex.stream = body.path("stream").asBoolean(false);
             ex.model = body.path("model").isTextual() ? body.get("model").asText() : null;
+            services.validator().validate(endpoint, body);
             if (ex.model != null && !p.allows(ex.model)) {
               throw ApiError.modelNotAllowed(ex.model).exception();
             }
