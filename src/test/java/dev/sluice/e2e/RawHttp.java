@@ -40,6 +40,19 @@ final class RawHttp {
    */
   static Response send(int port, String method, String path, byte[] body, int timeoutMillis, String... headers)
       throws IOException {
+    return parse(exchange(port, method, path, body, timeoutMillis, headers));
+  }
+
+  /** The status of the response, even a cut-off one; -1 when no byte came back. */
+  static int status(int port, String method, String path, byte[] body, int timeoutMillis, String... headers)
+      throws IOException {
+    byte[] raw = exchange(port, method, path, body, timeoutMillis, headers);
+    String head = new String(raw, 0, Math.min(raw.length, 16), StandardCharsets.ISO_8859_1);
+    return head.startsWith("HTTP/1.1 ") && head.length() >= 12 ? Integer.parseInt(head.substring(9, 12)) : -1;
+  }
+
+  private static byte[] exchange(int port, String method, String path, byte[] body, int timeoutMillis,
+                                 String... headers) throws IOException {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(timeoutMillis);
       StringBuilder head = new StringBuilder();
@@ -66,7 +79,7 @@ final class RawHttp {
       } catch (SocketTimeoutException e) {
         throw new Hang(method + " " + path + ": no complete response within " + timeoutMillis + " ms");
       }
-      return parse(raw);
+      return raw;
     }
   }
 
