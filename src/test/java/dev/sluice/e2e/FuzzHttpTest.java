@@ -214,7 +214,10 @@ class FuzzHttpTest {
         net.jqwik.api.Tuple.of(35, mutated),
         net.jqwik.api.Tuple.of(15, valid),
         net.jqwik.api.Tuple.of(5, deep),
-        net.jqwik.api.Tuple.of(10, any));
+        net.jqwik.api.Tuple.of(10, any))
+        // the mutators deep-copy nests thousands of levels deep; on a small thread stack that can
+        // overflow while generating (not while sending): draw another case then
+        .ignoreException(1000, StackOverflowError.class);
   }
 
   static byte[] write(JsonNode body) {
