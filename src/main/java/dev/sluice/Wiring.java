@@ -166,7 +166,7 @@ public final class Wiring implements AutoCloseable {
 
     Services services = new Services(auth, InMemoryRateLimiter.create(plans), usage, validator::validate, provider,
         errors, new AccessLog(jsonLogs), Clock.systemUTC(), maxBody, timeoutSeconds * 1000L);
-    Router admin = AdminApi.router(vertx, keys, UsageService.create(db), adminKey);
+    Router admin = AdminApi.router(vertx, keys, UsageService.create(db), adminKey, plans);
     return Gateway.start(vertx, hp.host(), hp.port(), services,
             router -> router.route("/admin/*").subRouter(admin))
         .map(g -> new Wiring(vertx, g, closeables))

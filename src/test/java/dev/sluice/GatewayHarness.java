@@ -18,6 +18,8 @@ public final class GatewayHarness implements AutoCloseable {
   public final Vertx fakeVertx = Vertx.vertx();
   public final FakeOpenAI fake = FakeOpenAI.start(fakeVertx);
   public final Wiring sluice;
+  /** The merged config Sluice was started with. */
+  public final Config config;
   public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public GatewayHarness() {
@@ -26,6 +28,11 @@ public final class GatewayHarness implements AutoCloseable {
 
   /** @param extraYaml more config, merged over the harness's own */
   public GatewayHarness(String extraYaml) {
+    this(new String[] {extraYaml});
+  }
+
+  /** @param extraYamls more config documents, merged in order over the harness's own */
+  public GatewayHarness(String... extraYamls) {
     String yaml = """
         server:
           listen: "127.0.0.1:0"
@@ -40,7 +47,11 @@ public final class GatewayHarness implements AutoCloseable {
           api_key: "%s"
           timeout_seconds: 2
         """.formatted(KEY, tempDb(), fake.baseUrl(), UPSTREAM_KEY);
-    Config cfg = Config.fromYaml(Map.of(), yaml, extraYaml);
+    String[] docs = new String[extraYamls.length + 1];
+    docs[0] = yaml;
+    System.arraycopy(extraYamls, 0, docs, 1, extraYamls.length);
+    Config cfg = Config.fromYaml(Map.of(), docs);
+    config = cfg;
     sluice = Wiring.start(cfg).await();
   }
 
@@ -52,6 +63,16 @@ public final class GatewayHarness implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** The JDBC URL of Sluice's database ({@code storage.url}). */
+  public String storageUrl() {
+    return config.requireString("storage.url");
+  }
+
+  /** A second connection pool on Sluice's database, for creating keys and reading usage rows. */
+  public dev.sluice.storage.Database openDatabase() {
+    return dev.sluice.storage.Database.open(config);
   }
 
   public String baseUrl() {

@@ -11,6 +11,7 @@ import dev.sluice.keys.CreatedKey;
 import dev.sluice.keys.KeyAuthenticator;
 import dev.sluice.keys.KeyService;
 import dev.sluice.keys.NewKey;
+import dev.sluice.ratelimit.Plans;
 import dev.sluice.usage.UsageQuery;
 import dev.sluice.usage.UsageRow;
 import dev.sluice.usage.UsageService;
@@ -50,9 +51,11 @@ public final class AdminApi {
   private final KeyService keys;
   private final UsageService usage;
   private final byte[] adminKeyHash;
+  private final Plans plans;
 
-  private AdminApi(Vertx vertx, KeyService keys, UsageService usage, String adminKey) {
+  private AdminApi(Vertx vertx, KeyService keys, UsageService usage, String adminKey, Plans plans) {
     this.vertx = vertx;
+    this.plans = plans;
     this.keys = keys;
     this.usage = usage;
     this.adminKeyHash = adminKey == null || adminKey.isBlank() ? null : sha256(adminKey.trim());
@@ -60,10 +63,20 @@ public final class AdminApi {
 
   /** The admin router, to mount with {@code main.route("/admin/*").subRouter(router)}. */
   public static Router router(Vertx vertx, KeyService keys, UsageService usage, String adminKey) {
-    AdminApi api = new AdminApi(vertx, keys, usage, adminKey);
+    return router(vertx, keys, usage, adminKey, null);
+  }
+
+  /**
+   * The admin router that refuses to create keys naming a plan not in {@code plans}.
+   *
+   * @param plans the configured plans, or null to accept any plan name
+   */
+  public static Router router(Vertx vertx, KeyService keys, UsageService usage, String adminKey, Plans plans) {
+    AdminApi api = new AdminApi(vertx, keys, usage, adminKey, plans);
     Router r = Router.router(vertx);
     r.route().handler(api::authorize);
-    r.post("/keys").handler(BodyHandler.create().setBodyLimit(MAX_BODY)).handler(api::create);
+    r.post("/keys").handler(AdminApi::noMultipart);
+    r.post("/keys").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(api::create);
     r.get("/keys").handler(api::list);
     r.get("/keys/:ref").handler(api::show);
     r.post("/keys/:ref/revoke").handler(api::revoke);
@@ -90,6 +103,23 @@ public final class AdminApi {
     ctx.next();
   }
 
+  /**
+   * The body is JSON whatever the Content-Type says ({@code curl -d} sends form-urlencoded); keeps
+   * the body handler from decoding it as a form, which fails on long fields.
+   */
+  private static void noMultipart(RoutingContext ctx) {
+    String ct = ctx.request().getHeader("Content-Type");
+    String lower = ct == null ? "" : ct.toLowerCase(java.util.Locale.ROOT).trim();
+    if (lower.startsWith("multipart/")) {
+      fail(ctx, ApiError.invalidRequest("the request body must be a JSON object (Content-Type: application/json)"));
+      return;
+    }
+    if (lower.startsWith("application/x-www-form-urlencoded")) {
+      ctx.request().headers().set("Content-Type", "application/octet-stream");
+    }
+    ctx.next();
+  }
+
   private void create(RoutingContext ctx) {
     JsonNode body;
     try {
@@ -109,6 +139,14 @@ public final class AdminApi {
     } catch (GatewayException e) {
       fail(ctx, e.error());
       return;
+    }
+    if (plans != null) {
+      try {
+        plans.requireKnown(spec.plan());
+      } catch (IllegalArgumentException e) {
+        fail(ctx, ApiError.invalidParam("plan", e.getMessage()));
+        return;
+      }
     }
     blocking(ctx, 201, () -> keys.create(spec), this::createdJson);
   }

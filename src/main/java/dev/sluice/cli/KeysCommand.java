@@ -2,11 +2,13 @@ package dev.sluice.cli;
 
 import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
+import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
 import dev.sluice.keys.ApiKey;
 import dev.sluice.keys.CreatedKey;
 import dev.sluice.keys.KeyService;
 import dev.sluice.keys.NewKey;
+import dev.sluice.ratelimit.Plans;
 import dev.sluice.storage.Database;
 import dev.sluice.storage.StorageException;
 import java.io.PrintWriter;
@@ -80,6 +82,7 @@ public final class KeysCommand implements Runnable {
     @Override
     public Integer call() {
       return withKeys(spec, config, (keys, db, out) -> {
+        requireKnownPlan(config.load(), plan);
         CreatedKey created = keys.create(new NewKey(name, models, plan,
             NewKey.parseExpiry(expires, keys.clock())));
         ApiKey k = created.key();
@@ -154,6 +157,15 @@ public final class KeysCommand implements Runnable {
         out.println(created.secret());
         out.println("This is the only time the key is shown; store it now.");
       });
+    }
+  }
+
+  /** Refuses a plan name the configuration does not define, as {@code sluice serve} would. */
+  static void requireKnownPlan(Config cfg, String plan) {
+    try {
+      Plans.fromConfig(cfg).requireKnown(plan);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.invalidParam("plan", e.getMessage()).exception();
     }
   }
 

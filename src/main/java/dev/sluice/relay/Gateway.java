@@ -57,6 +57,9 @@ public final class Gateway {
         .setTcpNoDelay(true)
         .setCompressionSupported(false)
         .setIdleTimeout(300)
+        // An h2c upgrade closes the HTTP/1.1 response the relay holds: the first request of each
+        // upgraded connection was recorded as a client hang-up (499, no tokens) though it was answered.
+        .setHttp2ClearTextEnabled(false)
         .setDecompressionSupported(false);
     return vertx.createHttpServer(options).requestHandler(router).listen().map(Gateway::new);
   }
@@ -74,6 +77,7 @@ public final class Gateway {
         if (e == Endpoint.MODELS) {
           continue;
         }
+        router.post(prefix + "/" + e.path()).handler(Gateway::bodyIsNotAForm);
         router.post(prefix + "/" + e.path())
             .handler(BodyHandler.create(false).setBodyLimit(services.maxBodyBytes()))
             .handler(ctx -> relay.handle(ctx, e));
@@ -114,6 +118,26 @@ public final class Gateway {
     org.slf4j.LoggerFactory.getLogger(Gateway.class).error("unexpected failure on {}: {}",
         ctx.request().path(), String.valueOf(ctx.failure()));
     return ApiError.internal();
+  }
+
+  /** Where {@link #bodyIsNotAForm} keeps the client's Content-Type. */
+  static final String CONTENT_TYPE = "sluice.contentType";
+
+  /**
+   * Bodies are JSON whatever the Content-Type says ({@code curl -d} sends form-urlencoded), so the
+   * body handler must not decode them as forms: that fails on long fields. The client's value is
+   * kept for the relay, which refuses multipart bodies.
+   */
+  private static void bodyIsNotAForm(RoutingContext ctx) {
+    String ct = ctx.request().getHeader(io.vertx.core.http.HttpHeaders.CONTENT_TYPE);
+    if (ct != null) {
+      String lower = ct.toLowerCase(java.util.Locale.ROOT);
+      if (lower.contains("multipart/") || lower.contains("application/x-www-form-urlencoded")) {
+        ctx.put(CONTENT_TYPE, ct);
+        ctx.request().headers().set(io.vertx.core.http.HttpHeaders.CONTENT_TYPE, "application/octet-stream");
+      }
+    }
+    ctx.next();
   }
 
   private static final SecureRandom RANDOM = new SecureRandom();

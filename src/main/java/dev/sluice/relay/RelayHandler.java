@@ -132,8 +132,8 @@ public final class RelayHandler {
     if (body == null || body.length() == 0) {
       throw ApiError.invalidRequest("request body is empty; expected a JSON object").exception();
     }
-    String ct = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (ct != null && ct.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+    String ct = ctx.get(Gateway.CONTENT_TYPE, ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
+    if (ct != null && ct.toLowerCase(Locale.ROOT).trim().startsWith("multipart/")) {
       throw ApiError.invalidRequest("multipart bodies are not supported; send application/json").exception();
     }
     JsonNode node;
@@ -148,7 +148,12 @@ public final class RelayHandler {
         bytes = body.getBytes();
         off = 0;
       }
+      if (!Utf8.isValid(bytes, off, body.length())) {
+        throw ApiError.invalidRequest("request body is not valid UTF-8").exception();
+      }
       node = Json.MAPPER.readTree(bytes, off, body.length());
+    } catch (GatewayException e) {
+      throw e;
     } catch (Exception e) {
       throw ApiError.invalidRequest("invalid request body json").exception();
     }

@@ -52,8 +52,38 @@ public final class JdbcUsageStore implements UsageStore {
     });
   }
 
-  private static String clip(String s, int max) {
-    return s == null || s.length() <= max ? s : s.substring(0, max);
+  /**
+   * Fits a client-supplied string into its column: at most {@code max} chars, never half a
+   * surrogate pair, and no NUL or lone surrogate (PostgreSQL refuses NUL in text, which failed the
+   * whole batch and dropped every record in it).
+   */
+  static String clip(String s, int max) {
+    if (s == null) {
+      return null;
+    }
+    int end = Math.min(s.length(), max);
+    if (end < s.length() && end > 0 && Character.isHighSurrogate(s.charAt(end - 1))
+        && Character.isLowSurrogate(s.charAt(end))) {
+      end--;
+    }
+    StringBuilder out = null;
+    for (int i = 0; i < end; i++) {
+      char c = s.charAt(i);
+      boolean pair = Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s.charAt(i + 1));
+      boolean bad = c == 0 || (Character.isSurrogate(c) && !pair);
+      if (bad && out == null) {
+        out = new StringBuilder(end).append(s, 0, i);
+      }
+      if (out != null) {
+        out.append(bad ? '\uFFFD' : c);
+        if (pair) {
+          out.append(s.charAt(++i));
+        }
+      } else if (pair) {
+        i++;
+      }
+    }
+    return out != null ? out.toString() : end == s.length() ? s : s.substring(0, end);
   }
 
   @Override

@@ -230,7 +230,7 @@ public final class FakeOpenAI implements AutoCloseable {
 
   static String lastUserText(JsonNode req) {
     JsonNode messages = req.path("messages");
-    for (int i = messages.size() - 1; i >= 0; i--) {
+    for (int i = messages.isArray() ? messages.size() - 1 : -1; i >= 0; i--) {
       JsonNode m = messages.get(i);
       if ("user".equals(m.path("role").asText())) {
         JsonNode c = m.path("content");

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * Copies an OpenAI-dialect stream event by event, reading usage on the way. When the gateway asked
  * the upstream for usage that the client did not ask for, the usage-only chunk is dropped and the
- * usage field removed, so the client sees the stream it asked for.
+ * usage field removed, so the client sees the stream it asked for. Responses streams report usage
+ * inside the final event's {@code response} object, which is passed on unchanged.
  */
 final class PassthroughStreamMapper implements StreamMapper {
   private final boolean clientWantsUsage;
@@ -46,6 +47,11 @@ final class PassthroughStreamMapper implements StreamMapper {
         throw new GatewayException(ApiError.of(502, err.path("type").asText(ApiError.API),
             err.path("message").asText("upstream error"),
             err.path("code").isTextual() ? err.get("code").asText() : "upstream_error"));
+      }
+      JsonNode finished = node.path("response").path("usage");
+      if (finished.isObject()) {
+        // Responses API: response.completed (or .incomplete/.failed) carries the usage inside "response"
+        usage = TokenUsage.fromOpenAi(finished);
       }
       JsonNode u = node.get("usage");
       if (u != null && u.isObject()) {

@@ -1,0 +1,150 @@
+package dev.sluice.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.GatewayHarness;
+import dev.sluice.fake.FakeOpenAI;
+import dev.sluice.keys.KeyService;
+import io.vertx.core.Vertx;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sluice serve} as a real process under concurrent load, stopped with SIGTERM: every request
+ * that got an HTTP response has its usage row, and its stdout never shows a secret.
+ */
+class GracefulShutdownTest {
+  static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
+  static final int CLIENTS = 8;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void sigtermUnderLoadLosesNoUsageRecord() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    FakeOpenAI fake = FakeOpenAI.start(vertx);
+    Path db = dir.resolve("sluice.db");
+    Path cfg = dir.resolve("sluice.yaml");
+    Files.writeString(cfg, """
+        server:
+          listen: "127.0.0.1:0"
+        auth:
+          downstream_api_key: "%s"
+        storage:
+          url: "jdbc:sqlite:%s"
+        upstream:
+          mode: openai_api
+          base_url: "%s"
+          api_key: "%s"
+        usage:
+          flush_interval_millis: 5000
+        """.formatted(GatewayHarness.KEY, db, fake.baseUrl(), GatewayHarness.UPSTREAM_KEY));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.sluice.Main",
+        "serve", "--config", cfg.toString()).redirectErrorStream(true).start();
+    List<String> output = new CopyOnWriteArrayList<>();
+    CountDownLatch listening = new CountDownLatch(1);
+    AtomicInteger port = new AtomicInteger();
+    Thread reader = Thread.ofPlatform().daemon().start(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          output.add(line);
+          Matcher m = LISTENING.matcher(line);
+          if (m.find()) {
+            port.set(Integer.parseInt(m.group(1)));
+            listening.countDown();
+          }
+        }
+      } catch (IOException ignored) {
+        // process gone
+      }
+    });
+    try {
+      assertThat(listening.await(60, TimeUnit.SECONDS)).as("started: %s", output).isTrue();
+
+      AtomicInteger responded = new AtomicInteger();
+      AtomicInteger completed = new AtomicInteger();
+      AtomicBoolean stop = new AtomicBoolean();
+      CountDownLatch warm = new CountDownLatch(100);
+      List<Thread> clients = new java.util.ArrayList<>();
+      for (int c = 0; c < CLIENTS; c++) {
+        int client = c;
+        clients.add(Thread.ofPlatform().start(() -> {
+          for (int i = 0; !stop.get(); i++) {
+            boolean stream = (i + client) % 2 == 0;
+            String body = "{\"model\":\"gpt-4o\",\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi [chunks=5] [interval_ms=10]\"}]}";
+            try {
+              int status = RawHttp.status(port.get(), "POST", "/v1/chat/completions",
+                  body.getBytes(StandardCharsets.UTF_8), 30_000,
+                  "Authorization", "Bearer " + GatewayHarness.KEY, "Content-Type", "application/json");
+              if (status > 0) {
+                responded.incrementAndGet();
+                if (status == 200) {
+                  completed.incrementAndGet();
+                }
+              }
+              warm.countDown();
+            } catch (IOException e) {
+              if (!p.isAlive() || e instanceof java.net.ConnectException) {
+                return;
+              }
+            }
+          }
+        }));
+      }
+      assertThat(warm.await(60, TimeUnit.SECONDS)).as("load running").isTrue();
+      // SIGTERM; Process.destroy() would also close our end of its stdout and lose its last lines
+      assertThat(p.toHandle().destroy()).isTrue();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+      stop.set(true);
+      for (Thread t : clients) {
+        t.join(60_000);
+      }
+      reader.join(10_000);
+
+      long rows;
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+           ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM usage_records")) {
+        rs.next();
+        rows = rs.getLong(1);
+      }
+      System.out.println("GracefulShutdownTest: " + responded.get() + " responses (" + completed.get()
+          + " complete 200s), " + rows + " usage rows");
+      assertThat(rows).as("usage rows vs responses; output tail %s", tail(output)).isEqualTo(responded.get());
+      assertThat(rows).isGreaterThanOrEqualTo(completed.get());
+
+      List<String> secrets = List.of(GatewayHarness.KEY, GatewayHarness.UPSTREAM_KEY,
+          KeyService.hash(GatewayHarness.KEY), KeyService.hash(GatewayHarness.UPSTREAM_KEY));
+      AdminAndSecretsHttpTest.assertNoSecret(output, secrets);
+      long accessLines = output.stream().filter(l -> l.contains("sluice.access") && l.contains("request_id=")).count();
+      assertThat(accessLines).as("one access line per answered request").isEqualTo(responded.get());
+    } finally {
+      p.destroyForcibly();
+      fake.close();
+      vertx.close().await();
+    }
+  }
+
+  static List<String> tail(List<String> lines) {
+    return lines.subList(Math.max(0, lines.size() - 15), lines.size());
+  }
+}
