@@ -244,7 +244,7 @@ public final class BodyArbitraries {
       case 0 -> F.nullNode();
       case 1 -> extremeNumber(r);
       case 2 -> F.textNode(hugeString(r));
-      case 3 -> deepNest(r, 1 + r.nextInt(3000));
+      case 3 -> deepNest(r, 1 + r.nextInt(800));
       default -> randomValue(r, 3);
     };
     if (target instanceof ObjectNode obj) {

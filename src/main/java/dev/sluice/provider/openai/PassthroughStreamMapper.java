@@ -34,7 +34,14 @@ final class PassthroughStreamMapper implements StreamMapper {
       out.accept(SseWriter.DONE);
       return;
     }
-    if (data.contains("\"usage\"") || data.startsWith("{\"error\"")) {
+    if (!clientWantsUsage && data.contains("\"usage\"")) {
+      String stripped = withoutNullUsage(data);
+      if (stripped != data) {
+        data = stripped;
+        event = new SseEvent(event.event(), data, event.id());
+      }
+    }
+    if (hasUsageObject(data) || data.startsWith("{\"error\"")) {
       JsonNode node;
       try {
         node = Json.MAPPER.readTree(data);
@@ -68,6 +75,59 @@ final class PassthroughStreamMapper implements StreamMapper {
       }
     }
     out.accept(SseWriter.encode(event));
+  }
+
+  /** Whether the JSON text has a {@code "usage"} member whose value is an object (no parse needed). */
+  static boolean hasUsageObject(String data) {
+    int i = data.indexOf("\"usage\"");
+    while (i >= 0) {
+      int j = skipSpaces(data, i + 7);
+      if (j < data.length() && data.charAt(j) == ':') {
+        j = skipSpaces(data, j + 1);
+        if (j < data.length() && data.charAt(j) == '{') {
+          return true;
+        }
+      }
+      i = data.indexOf("\"usage\"", i + 7);
+    }
+    return false;
+  }
+
+  /**
+   * Removes {@code "usage":null} members, which an upstream sends in every chunk once usage was asked
+   * for. A quote inside a JSON string is escaped, so the pattern cannot match string content.
+   * Returns the same instance when there was nothing to remove.
+   */
+  static String withoutNullUsage(String data) {
+    String out = data;
+    for (String member : NULL_USAGE) {
+      int i;
+      while ((i = out.indexOf(member)) >= 0) {
+        int end = i + member.length();
+        int before = i - 1;
+        while (before >= 0 && Character.isWhitespace(out.charAt(before))) {
+          before--;
+        }
+        int after = skipSpaces(out, end);
+        if (before >= 0 && out.charAt(before) == ',') {
+          out = out.substring(0, before) + out.substring(end);
+        } else if (after < out.length() && out.charAt(after) == ',') {
+          out = out.substring(0, i) + out.substring(after + 1);
+        } else {
+          out = out.substring(0, i) + out.substring(end);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static final String[] NULL_USAGE = {"\"usage\":null", "\"usage\": null"};
+
+  private static int skipSpaces(String s, int i) {
+    while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+      i++;
+    }
+    return i;
   }
 
   @Override
