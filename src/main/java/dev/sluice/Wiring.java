@@ -190,11 +190,20 @@ public final class Wiring implements AutoCloseable {
     }
   }
 
+  /** How long a stop waits for requests in flight. */
+  static final int SHUTDOWN_GRACE_SECONDS = 30;
+
   /** Graceful stop: no new connections, requests in flight finish, every usage record written. */
   @Override
   public void close() {
+    java.time.Duration grace = java.time.Duration.ofSeconds(SHUTDOWN_GRACE_SECONDS);
     try {
-      gateway.shutdown(java.time.Duration.ofSeconds(10)).await();
+      gateway.shutdown(grace).await();
+      // the server may report closed while a response is still finishing: wait for its usage record
+      if (!gateway.inFlight().awaitIdle(grace)) {
+        org.slf4j.LoggerFactory.getLogger(Wiring.class).warn("{} requests still in flight after {} s",
+            gateway.inFlight().count(), grace.toSeconds());
+      }
     } catch (Exception ignored) {
       // shutting down anyway
     }

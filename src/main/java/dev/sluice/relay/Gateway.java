@@ -25,9 +25,16 @@ public final class Gateway {
       "runs", "batches", "files", "uploads", "vector_stores", "audio", "moderations", "realtime", "evals");
 
   private final HttpServer server;
+  private final InFlight inFlight;
 
-  private Gateway(HttpServer server) {
+  private Gateway(HttpServer server, InFlight inFlight) {
     this.server = server;
+    this.inFlight = inFlight;
+  }
+
+  /** Requests between arrival and their usage record. */
+  public InFlight inFlight() {
+    return inFlight;
   }
 
   public int port() {
@@ -50,7 +57,8 @@ public final class Gateway {
    */
   public static Future<Gateway> start(Vertx vertx, String host, int port, Services services,
                                       Consumer<Router> extra) {
-    Router router = routes(vertx, services, extra);
+    InFlight inFlight = new InFlight();
+    Router router = routes(vertx, services, extra, inFlight);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(host)
         .setPort(port)
@@ -61,12 +69,16 @@ public final class Gateway {
         // upgraded connection was recorded as a client hang-up (499, no tokens) though it was answered.
         .setHttp2ClearTextEnabled(false)
         .setDecompressionSupported(false);
-    return vertx.createHttpServer(options).requestHandler(router).listen().map(Gateway::new);
+    return vertx.createHttpServer(options).requestHandler(router).listen().map(s -> new Gateway(s, inFlight));
   }
 
   public static Router routes(Vertx vertx, Services services, Consumer<Router> extra) {
+    return routes(vertx, services, extra, new InFlight());
+  }
+
+  static Router routes(Vertx vertx, Services services, Consumer<Router> extra, InFlight inFlight) {
     Router router = Router.router(vertx);
-    RelayHandler relay = new RelayHandler(services);
+    RelayHandler relay = new RelayHandler(services, inFlight);
 
     router.route().handler(Gateway::requestId);
     router.get("/healthz").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));

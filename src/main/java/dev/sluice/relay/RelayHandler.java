@@ -35,9 +35,11 @@ public final class RelayHandler {
   static final String REQUEST_ID = "sluice.requestId";
 
   private final Services services;
+  private final InFlight inFlight;
 
-  public RelayHandler(Services services) {
+  public RelayHandler(Services services, InFlight inFlight) {
     this.services = services;
+    this.inFlight = inFlight;
   }
 
   /** Per-request state. */
@@ -65,6 +67,7 @@ public final class RelayHandler {
 
   public void handle(RoutingContext ctx, Endpoint endpoint) {
     Exchange ex = new Exchange(ctx, endpoint);
+    inFlight.enter();
     ctx.response().closeHandler(v -> {
       if (!ex.finished) {
         finish(ex, 499, "client_closed");
@@ -326,6 +329,14 @@ public final class RelayHandler {
       return;
     }
     ex.finished = true;
+    try {
+      record(ex, status, errorCode);
+    } finally {
+      inFlight.exit();
+    }
+  }
+
+  private void record(Exchange ex, int status, String errorCode) {
     long latency = (System.nanoTime() - ex.startNanos) / 1_000_000;
     String keyId = ex.principal == null ? null : ex.principal.keyId();
     services.accessLog().log(new AccessLog.Entry(ex.requestId, ex.ctx.request().method().name(),
