@@ -159,7 +159,10 @@ final class OpenAiRules {
             .field("custom", Rule.object("tools", Shape.fields()
                 .field("name", name("tools"))
                 .field("description", Rule.of("tools", STRING))
-                .passThrough("format")).required()));
+                .passThrough("format")).required()))
+        // built-in tools the Codex backend runs; an OpenAI-compatible upstream decides for itself
+        .extension("web_search", Shape.fields())
+        .extension("web_search_preview", Shape.fields());
   }
 
   private static Shape toolChoice() {

@@ -18,6 +18,7 @@ final class Shape {
   private String discriminator;
   private String discriminatorAnchor;
   private final Map<String, Shape> variants = new LinkedHashMap<>();
+  private final Map<String, Shape> extensions = new LinkedHashMap<>();
   private String[] nameArray = new String[0];
   private Rule[] ruleArray = new Rule[0];
 
@@ -48,6 +49,15 @@ final class Shape {
 
   Shape variant(String value, Shape shape) {
     variants.put(value, shape);
+    return this;
+  }
+
+  /**
+   * A variant the gateway accepts beyond the pinned SDK (e.g. the built-in {@code web_search} tool
+   * that the Codex backend serves). Not part of the field matrix, which mirrors the SDK.
+   */
+  Shape extension(String value, Shape shape) {
+    extensions.put(value, shape);
     return this;
   }
 
@@ -85,8 +95,13 @@ final class Shape {
       }
       s = variants.get(d.textValue());
       if (s == null) {
+        s = extensions.get(d.textValue());
+      }
+      if (s == null) {
+        java.util.Set<String> supported = new java.util.LinkedHashSet<>(variants.keySet());
+        supported.addAll(extensions.keySet());
         throw t.fail("Invalid value for '" + t.path() + "': '" + Values.echo(d) + "'. Supported values are: "
-            + Rule.quoteAll(variants.keySet()) + ".", discriminatorAnchor);
+            + Rule.quoteAll(supported) + ".", discriminatorAnchor);
       }
       t.pop();
     }

@@ -238,8 +238,11 @@ class RequestValidatorTest {
 
     @Test
     void toolsAreShaped() {
-      assertError(reject(Endpoint.CHAT_COMPLETIONS, chat("'tools':[{'type':'web_search'}]")), "tools[0].type",
-          "Invalid value for 'tools[0].type': 'web_search'. Supported values are: 'function', 'custom'.", "tools");
+      assertError(reject(Endpoint.CHAT_COMPLETIONS, chat("'tools':[{'type':'browser'}]")), "tools[0].type",
+          "Invalid value for 'tools[0].type': 'browser'. Supported values are: 'function', 'custom', 'web_search', "
+              + "'web_search_preview'.", "tools");
+      // built-in web search: a gateway extension beyond the SDK, served by the Codex backend
+      accepts(Endpoint.CHAT_COMPLETIONS, chat("'tools':[{'type':'web_search'},{'type':'web_search_preview','search_context_size':'low'}]"));
       assertError(reject(Endpoint.CHAT_COMPLETIONS, chat("'tools':[{'type':'function','function':{'name':'a b'}}]")),
           "tools[0].function.name", "Invalid 'tools[0].function.name': expected 1 to 64 characters from a-z, A-Z, "
               + "0-9, '_' and '-', but got 'a b' instead.", "tools");
