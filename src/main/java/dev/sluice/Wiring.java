@@ -93,7 +93,10 @@ public final class Wiring implements AutoCloseable {
     String mode = cfg.oneOf("upstream.mode", "codex_oauth", "openai_api");
     ErrorRenderer errors = ErrorRenderer.of(cfg.oneOf("errors.style", "openai", "gateway"));
     boolean jsonLogs = "json".equals(cfg.oneOf("logging.format", "text", "json"));
-    cfg.oneOf("logging.level", "debug", "info", "warn", "error");
+    String level = cfg.oneOf("logging.level", "debug", "info", "warn", "error");
+    if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+      root.setLevel(ch.qos.logback.classic.Level.toLevel(level));
+    }
     long maxBody = cfg.longValue("server.max_body_bytes", 1024, 1L << 31);
     int timeoutSeconds = cfg.integer("upstream.timeout_seconds", 1, 3600);
     int connectTimeout = cfg.integer("upstream.connect_timeout_seconds", 1, 600);

@@ -33,6 +33,10 @@ public final class ServeCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       wiring.close();
+      // the access log is written asynchronously: flush it once the last request has finished
+      if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext lc) {
+        lc.stop();
+      }
       stopped.countDown();
     }, "sluice-shutdown"));
     stopped.await();
