@@ -7,6 +7,7 @@ import dev.sluice.admin.AdminApi;
 import dev.sluice.keys.KeyAuthenticator;
 import dev.sluice.keys.KeyService;
 import dev.sluice.ratelimit.InMemoryRateLimiter;
+import dev.sluice.ratelimit.RateLimiter;
 import dev.sluice.ratelimit.Plans;
 import dev.sluice.storage.Database;
 import dev.sluice.usage.BatchingUsageSink;
@@ -29,6 +30,8 @@ import io.vertx.core.http.PoolOptions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -111,19 +114,9 @@ public final class Wiring implements AutoCloseable {
         r -> Thread.ofPlatform().daemon().name("sluice-db-open").start(r));
     Vertx vertx = Vertx.vertx();
     List<AutoCloseable> closeables = new ArrayList<>();
-    HttpClient client = vertx.httpClientBuilder()
-        .with(new HttpClientOptions()
-            .setTcpNoDelay(true)
-            .setKeepAlive(true)
-            .setConnectTimeout(connectTimeout * 1000)
-            .setDecompressionSupported(false)
-            .setMaxInitialLineLength(16384)
-            .setMaxHeaderSize(65536))
-        .with(new PoolOptions().setHttp1MaxSize(100_000).setMaxWaitQueueSize(-1))
-        .build();
-
-    Provider provider = switch (mode) {
-      case "openai_api" -> OpenAiProvider.fromConfig(client, cfg);
+    // Each event loop gets its own upstream client and provider (see Gateway.start).
+    Function<HttpClient, Provider> providers = switch (mode) {
+      case "openai_api" -> client -> OpenAiProvider.fromConfig(client, cfg);
       default -> {
         CodexSettings codex = CodexSettings.fromConfig(cfg);
         Accounts accounts;
@@ -141,7 +134,7 @@ public final class Wiring implements AutoCloseable {
         }, false).onFailure(t -> org.slf4j.LoggerFactory.getLogger(Wiring.class)
             .warn("re-reading the account files failed: {}", t.getMessage())));
         closeables.add(() -> vertx.cancelTimer(reload));
-        yield new CodexProvider(vertx, client, accounts.pool(), accounts.tokens(), codex, Clock.systemUTC());
+        yield client -> new CodexProvider(vertx, client, accounts.pool(), accounts.tokens(), codex, Clock.systemUTC());
       }
     };
 
@@ -167,11 +160,15 @@ public final class Wiring implements AutoCloseable {
     closeables.add(usage);
     RequestValidator validator = RequestValidator.openai();
 
-    Services services = new Services(auth, InMemoryRateLimiter.create(plans), usage, validator::validate, provider,
-        errors, new AccessLog(jsonLogs), Clock.systemUTC(), maxBody, timeoutSeconds * 1000L);
-    Router admin = AdminApi.router(vertx, keys, UsageService.create(db), adminKey, plans);
-    return Gateway.start(vertx, hp.host(), hp.port(), services,
-            router -> router.route("/admin/*").subRouter(admin))
+    RateLimiter limiter = InMemoryRateLimiter.create(plans);
+    AccessLog accessLog = new AccessLog(jsonLogs);
+    UsageService usageService = UsageService.create(db);
+    Supplier<Services> perLoop = () -> new Services(auth, limiter, usage, validator::validate,
+        providers.apply(upstreamClient(vertx, connectTimeout)), errors, accessLog, Clock.systemUTC(), maxBody,
+        timeoutSeconds * 1000L);
+    int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+    return Gateway.start(vertx, hp.host(), hp.port(), loops, perLoop,
+            router -> router.route("/admin/*").subRouter(AdminApi.router(vertx, keys, usageService, adminKey, plans)))
         .map(g -> new Wiring(vertx, g, closeables))
         .onFailure(t -> {
           for (AutoCloseable c : closeables.reversed()) {
@@ -183,6 +180,20 @@ public final class Wiring implements AutoCloseable {
           }
           vertx.close();
         });
+  }
+
+  /** The client for upstream calls: no Nagle, keep-alive, no decompression, no pool cap. */
+  private static HttpClient upstreamClient(Vertx vertx, int connectTimeoutSeconds) {
+    return vertx.httpClientBuilder()
+        .with(new HttpClientOptions()
+            .setTcpNoDelay(true)
+            .setKeepAlive(true)
+            .setConnectTimeout(connectTimeoutSeconds * 1000)
+            .setDecompressionSupported(false)
+            .setMaxInitialLineLength(16384)
+            .setMaxHeaderSize(65536))
+        .with(new PoolOptions().setHttp1MaxSize(100_000).setMaxWaitQueueSize(-1))
+        .build();
   }
 
   private static <T> T join(CompletableFuture<T> f) {

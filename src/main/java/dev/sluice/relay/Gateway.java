@@ -13,7 +13,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import io.vertx.core.VerticleBase;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.function.Consumer;
 
 /**
@@ -24,11 +28,11 @@ public final class Gateway {
   static final List<String> UNSUPPORTED = List.of("fine_tuning", "fine-tuning", "assistants", "threads",
       "runs", "batches", "files", "uploads", "vector_stores", "audio", "moderations", "realtime", "evals");
 
-  private final HttpServer server;
+  private final List<HttpServer> servers;
   private final InFlight inFlight;
 
-  private Gateway(HttpServer server, InFlight inFlight) {
-    this.server = server;
+  private Gateway(List<HttpServer> servers, InFlight inFlight) {
+    this.servers = servers;
     this.inFlight = inFlight;
   }
 
@@ -38,38 +42,81 @@ public final class Gateway {
   }
 
   public int port() {
-    return server.actualPort();
+    return servers.get(0).actualPort();
   }
 
   public Future<Void> close() {
-    return server.close();
+    return Future.all(servers.stream().map(HttpServer::close).toList()).mapEmpty();
   }
 
   /** Stops accepting connections and lets requests in flight finish, up to the grace period. */
   public Future<Void> shutdown(java.time.Duration grace) {
-    return server.shutdown(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    return Future.all(servers.stream()
+        .map(s -> s.shutdown(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).toList()).mapEmpty();
   }
 
   /**
-   * Starts the gateway.
+   * Starts the gateway on one event loop per instance, all sharing one port. Each instance gets
+   * its own {@link Services} from {@code perLoop}, called on that instance's event loop, so the
+   * upstream client it builds keeps its connections on the same loop as the client connections
+   * it serves: no hand-off between threads per request or per streamed event.
    *
    * @param extra more routes (admin API, ...) added before the catch-all 404
    */
+  public static Future<Gateway> start(Vertx vertx, String host, int port, int instances,
+                                      Supplier<Services> perLoop, Consumer<Router> extra) {
+    InFlight inFlight = new InFlight();
+    List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    // Vert.x shares one listening socket between servers of equal host and port; a negative port
+    // means "one random port, shared", which is what port 0 asks for here.
+    int shared = port == 0 ? -1 : port;
+    List<Future<String>> deployed = new ArrayList<>();
+    for (int i = 0; i < instances; i++) {
+      deployed.add(vertx.deployVerticle(new Instance(host, shared, perLoop, extra, inFlight, servers)));
+    }
+    return Future.all(deployed).map(v -> new Gateway(List.copyOf(servers), inFlight));
+  }
+
+  /** Starts the gateway on one event loop. */
   public static Future<Gateway> start(Vertx vertx, String host, int port, Services services,
                                       Consumer<Router> extra) {
-    InFlight inFlight = new InFlight();
-    Router router = routes(vertx, services, extra, inFlight);
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(host)
-        .setPort(port)
-        .setTcpNoDelay(true)
-        .setCompressionSupported(false)
-        .setIdleTimeout(300)
-        // An h2c upgrade closes the HTTP/1.1 response the relay holds: the first request of each
-        // upgraded connection was recorded as a client hang-up (499, no tokens) though it was answered.
-        .setHttp2ClearTextEnabled(false)
-        .setDecompressionSupported(false);
-    return vertx.createHttpServer(options).requestHandler(router).listen().map(s -> new Gateway(s, inFlight));
+    return start(vertx, host, port, 1, () -> services, extra);
+  }
+
+  /** One server on one event loop. */
+  private static final class Instance extends VerticleBase {
+    private final String host;
+    private final int port;
+    private final Supplier<Services> perLoop;
+    private final Consumer<Router> extra;
+    private final InFlight inFlight;
+    private final List<HttpServer> servers;
+
+    Instance(String host, int port, Supplier<Services> perLoop, Consumer<Router> extra, InFlight inFlight,
+             List<HttpServer> servers) {
+      this.host = host;
+      this.port = port;
+      this.perLoop = perLoop;
+      this.extra = extra;
+      this.inFlight = inFlight;
+      this.servers = servers;
+    }
+
+    @Override
+    public Future<?> start() {
+      Router router = routes(vertx, perLoop.get(), extra, inFlight);
+      HttpServerOptions options = new HttpServerOptions()
+          .setHost(host)
+          .setPort(port)
+          .setTcpNoDelay(true)
+          .setCompressionSupported(false)
+          .setIdleTimeout(300)
+          // An h2c upgrade closes the HTTP/1.1 response the relay holds: the first request of each
+          // upgraded connection was recorded as a client hang-up (499, no tokens) though it was answered.
+          .setHttp2ClearTextEnabled(false)
+          .setDecompressionSupported(false);
+      return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(servers::add);
+    }
   }
 
   public static Router routes(Vertx vertx, Services services, Consumer<Router> extra) {
