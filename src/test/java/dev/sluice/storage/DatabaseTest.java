@@ -42,6 +42,31 @@ class DatabaseTest {
     assertThat(Files.isRegularFile(file)).isTrue();
   }
 
+  @ParameterizedTest
+  @EnumSource(Database.Dialect.class)
+  void aCurrentSchemaIsRecognisedSoStartUpSkipsFlyway(Database.Dialect dialect) {
+    try (TestDatabases.TestDb t = TestDatabases.open(dialect, dir)) {
+      assertThat(Database.isCurrent(t.db().dataSource())).isTrue();
+      Jdbc.run(t.db(), "forget the schema version", c -> {
+        c.createStatement().executeUpdate("UPDATE flyway_schema_history SET version = '0' WHERE version = '"
+            + Database.SCHEMA_VERSION + "'");
+        return null;
+      });
+      assertThat(Database.isCurrent(t.db().dataSource())).isFalse();
+    }
+  }
+
+  @Test
+  void schemaVersionIsTheNewestMigration() throws Exception {
+    try (var files = Files.list(Path.of("src/main/resources/db/migration"))) {
+      int newest = files.map(f -> f.getFileName().toString())
+          .filter(n -> n.matches("V\\d+__.*\\.sql"))
+          .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))))
+          .max().orElseThrow();
+      assertThat(Database.SCHEMA_VERSION).isEqualTo(Integer.toString(newest));
+    }
+  }
+
   @Test
   void defaultUrlIsAnSqliteFile() {
     assertThat(Config.defaults(Map.of()).string("storage.url")).isEqualTo("jdbc:sqlite:sluice.db");
