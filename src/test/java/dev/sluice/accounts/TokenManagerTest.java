@@ -1,5 +1,6 @@
 package dev.sluice.accounts;
 
+import dev.sluice.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,11 +1,11 @@
 package dev.sluice.admin;
 
+import dev.sluice.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.json.Json;
 import dev.sluice.keys.KeyService;
-import dev.sluice.keys.MutableClock;
 import dev.sluice.keys.JdbcKeyRepository;
 import dev.sluice.storage.TestDatabases;
 import dev.sluice.usage.JdbcUsageStore;

@@ -1,10 +1,10 @@
 package dev.sluice.usage;
 
+import dev.sluice.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.error.GatewayException;
-import dev.sluice.keys.MutableClock;
 import dev.sluice.storage.Database;
 import dev.sluice.storage.TestDatabases;
 import java.nio.file.Path;

@@ -7,7 +7,6 @@ import dev.sluice.accounts.AccountPool;
 import dev.sluice.accounts.TokenManager;
 import dev.sluice.json.Json;
 import dev.sluice.provider.Reply;
-import dev.sluice.provider.StaticModelsProvider;
 import dev.sluice.relay.ModelCatalog;
 import dev.sluice.usage.TokenUsage;
 import io.vertx.core.Future;
@@ -28,9 +27,13 @@ import org.slf4j.LoggerFactory;
  * The Codex backend's model list ({@code GET {codex_base_url}{codex_models_path}?client_version=...},
  * answering {@code {"models":[{slug, display_name, ...}]}}) as an OpenAI model list, fetched with any
  * usable account and cached for {@link CodexSettings#modelsTtl()}. When it cannot be fetched, the last
- * list fetched is served, else {@link StaticModelsProvider#CODEX_MODELS}.
+ * list fetched is served, else {@link #FALLBACK}.
  */
 final class CodexModels {
+  /** The Codex backend's models as seed 000's compatibility list, served until the backend answers. */
+  static final java.util.List<String> FALLBACK = java.util.List.of("gpt-5.5", "gpt-5.4", "gpt-5.3-codex",
+      "gpt-5.2-codex", "gpt-5.2", "gpt-5.1-codex", "gpt-5.1-codex-max", "gpt-5.1-codex-mini");
+
   private static final Logger LOG = LoggerFactory.getLogger(CodexModels.class);
   private static final List<String> KEPT = List.of("display_name", "description", "context_window",
       "default_reasoning_level", "supported_reasoning_levels");
@@ -77,7 +80,7 @@ final class CodexModels {
       LOG.warn("Codex model list unavailable ({}); serving the {} list", ar.cause().getMessage(),
           cached != null ? "last fetched" : "built-in");
       Cached last = cached;
-      return Future.succeededFuture(reply(last != null ? last.list() : ModelCatalog.list(StaticModelsProvider.CODEX_MODELS)));
+      return Future.succeededFuture(reply(last != null ? last.list() : ModelCatalog.list(FALLBACK)));
     });
   }
 

@@ -1,4 +1,4 @@
-package dev.sluice.keys;
+package dev.sluice.testing;
 
 import java.time.Clock;
 import java.time.Duration;
