@@ -49,7 +49,7 @@ public final class FakeCodexBackend implements AutoCloseable {
   }
 
   /** How the next streamed response fails. */
-  public enum Failure { BEFORE_OUTPUT, AFTER_TEXT }
+  public enum Failure { BEFORE_OUTPUT, AFTER_TEXT, USAGE_LIMIT_BEFORE_OUTPUT }
 
   private final Vertx vertx = Vertx.vertx();
   private final FakeOAuthIssuer issuer;
@@ -283,6 +283,13 @@ public final class FakeCodexBackend implements AutoCloseable {
     events.add(event("response.in_progress").set("response", base.deepCopy()));
     if (failure == Failure.BEFORE_OUTPUT) {
       events.add(failed(base));
+      send(resp, events);
+      return;
+    }
+    if (failure == Failure.USAGE_LIMIT_BEFORE_OUTPUT) {
+      ObjectNode r = base.deepCopy().put("status", "failed");
+      r.putObject("error").put("code", "usage_limit_reached").put("message", "The usage limit has been reached.");
+      events.add(event("response.failed").set("response", r));
       send(resp, events);
       return;
     }

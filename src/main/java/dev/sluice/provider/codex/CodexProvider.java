@@ -264,7 +264,15 @@ public final class CodexProvider implements Provider {
             pool.onFailure(id);
             return moveOn(id, UpstreamFailures.fromThrowable(f.getCause()));
           }
-          return Future.failedFuture(Prefetch.toGateway(ar.cause()));
+          GatewayException g = Prefetch.toGateway(ar.cause());
+          if ("usage_limit_reached".equals(g.error().code())) {
+            // the account ran out inside a 200 stream, before any output: the next account may serve it
+            ObjectNode err = Json.object();
+            err.putObject("error").put("type", "usage_limit_reached").put("message", g.error().message());
+            pool.onUsageLimitReached(id, err);
+            return moveOn(id, g.error());
+          }
+          return Future.failedFuture(g);
         }
         sent.request().idleTimeout(TimeUnit.DAYS.toMillis(1));
         CodexStream mapper = newStream(ev -> pool.onRateLimitsEvent(id, ev));

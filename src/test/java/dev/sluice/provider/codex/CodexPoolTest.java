@@ -60,6 +60,27 @@ class CodexPoolTest {
   }
 
   @Test
+  void usageLimitInsideAStreamBeforeOutputMovesToTheNextAccount() throws Exception {
+    try (CodexHarness h = new CodexHarness("acct-a", "acct-b")) {
+      h.backend.failNext(FakeCodexBackend.Failure.USAGE_LIMIT_BEFORE_OUTPUT);
+      int from = h.backend.requests().size();
+      HttpResponse<String> r = h.post("/v1/chat/completions", chat("stream me", ",\"stream\":true"));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).contains("\"content\":\"stream \"", "\"content\":\"me\"").endsWith("data: [DONE]\n\n").doesNotContain("\"error\"");
+      List<FakeCodexBackend.Seen> seen = since(h, from);
+      assertThat(seen).hasSize(2);
+      String exhausted = seen.get(0).accountId();
+      assertThat(seen.get(1).accountId()).isNotEqualTo(exhausted);
+      // the exhausted account rests: the next requests go to the other one
+      for (int i = 0; i < 3; i++) {
+        int n = h.backend.requests().size();
+        assertThat(h.post("/v1/chat/completions", chat("again " + i, "")).statusCode()).isEqualTo(200);
+        assertThat(since(h, n)).extracting(FakeCodexBackend.Seen::accountId).doesNotContain(exhausted);
+      }
+    }
+  }
+
+  @Test
   void sameCacheKeySticksToOneAccount() throws Exception {
     try (CodexHarness h = new CodexHarness("acct-a", "acct-b", "acct-c")) {
       int from = h.backend.requests().size();
