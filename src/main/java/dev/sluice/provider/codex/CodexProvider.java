@@ -267,10 +267,7 @@ public final class CodexProvider implements Provider {
           GatewayException g = Prefetch.toGateway(ar.cause());
           if ("usage_limit_reached".equals(g.error().code())) {
             // the account ran out inside a 200 stream, before any output: the next account may serve it
-            ObjectNode err = Json.object();
-            err.putObject("error").put("type", "usage_limit_reached").put("message", g.error().message());
-            pool.onUsageLimitReached(id, err);
-            return moveOn(id, g.error());
+            return usageLimitInStream(id, g);
           }
           return Future.failedFuture(g);
         }
@@ -343,7 +340,20 @@ public final class CodexProvider implements Provider {
         }
       });
       resp.resume();
-      return promise.future();
+      // nothing has reached the client yet: an account that ran out moves the request on
+      return promise.future().recover(t -> {
+        if (t instanceof GatewayException g && "usage_limit_reached".equals(g.error().code())) {
+          return usageLimitInStream(id, g);
+        }
+        return Future.failedFuture(t);
+      });
+    }
+
+    Future<Reply> usageLimitInStream(String id, GatewayException g) {
+      ObjectNode err = Json.object();
+      err.putObject("error").put("type", "usage_limit_reached").put("message", g.error().message());
+      pool.onUsageLimitReached(id, err);
+      return moveOn(id, g.error());
     }
   }
 

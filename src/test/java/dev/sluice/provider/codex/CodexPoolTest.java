@@ -81,6 +81,21 @@ class CodexPoolTest {
   }
 
   @Test
+  void usageLimitInsideTheStreamBehindAJsonAnswerMovesToTheNextAccount() throws Exception {
+    try (CodexHarness h = new CodexHarness("acct-a", "acct-b")) {
+      h.backend.failNext(FakeCodexBackend.Failure.USAGE_LIMIT_BEFORE_OUTPUT);
+      int from = h.backend.requests().size();
+      HttpResponse<String> r = h.post("/v1/chat/completions", chat("json please", ""));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(Json.parse(r.body()).path("choices").path(0).path("message").path("content").asText())
+          .isEqualTo("echo: json please");
+      List<FakeCodexBackend.Seen> seen = since(h, from);
+      assertThat(seen).hasSize(2);
+      assertThat(seen.get(1).accountId()).isNotEqualTo(seen.get(0).accountId());
+    }
+  }
+
+  @Test
   void sameCacheKeySticksToOneAccount() throws Exception {
     try (CodexHarness h = new CodexHarness("acct-a", "acct-b", "acct-c")) {
       int from = h.backend.requests().size();
