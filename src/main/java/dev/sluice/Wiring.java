@@ -142,13 +142,7 @@ public final class Wiring implements AutoCloseable {
     try {
       db = join(opening);
     } catch (RuntimeException e) {
-      for (AutoCloseable c : closeables.reversed()) {
-        try {
-          c.close();
-        } catch (Exception ignored) {
-          // start-up failed anyway
-        }
-      }
+      closeAll(closeables);
       vertx.close();
       throw e;
     }
@@ -171,13 +165,7 @@ public final class Wiring implements AutoCloseable {
             router -> router.route("/admin/*").subRouter(AdminApi.router(vertx, keys, usageService, adminKey, plans)))
         .map(g -> new Wiring(vertx, g, closeables))
         .onFailure(t -> {
-          for (AutoCloseable c : closeables.reversed()) {
-            try {
-              c.close();
-            } catch (Exception ignored) {
-              // start-up failed anyway
-            }
-          }
+          closeAll(closeables);
           vertx.close();
         });
   }
@@ -221,6 +209,12 @@ public final class Wiring implements AutoCloseable {
     } catch (Exception ignored) {
       // shutting down anyway
     }
+    closeAll(closeables);
+    vertx.close().await();
+  }
+
+  /** Closes in reverse order of creation; one failing does not stop the rest. */
+  private static void closeAll(List<AutoCloseable> closeables) {
     for (AutoCloseable c : closeables.reversed()) {
       try {
         c.close();
@@ -228,6 +222,5 @@ public final class Wiring implements AutoCloseable {
         // keep closing the rest
       }
     }
-    vertx.close().await();
   }
 }

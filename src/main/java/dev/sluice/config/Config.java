@@ -150,11 +150,6 @@ public final class Config {
     return n;
   }
 
-  public boolean has(String key) {
-    JsonNode n = node(key);
-    return !n.isMissingNode() && !n.isNull();
-  }
-
   public String string(String key) {
     JsonNode n = node(key);
     if (n.isMissingNode() || n.isNull()) {
@@ -241,7 +236,4 @@ public final class Config {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
-  public ObjectNode tree() {
-    return root.deepCopy();
-  }
 }

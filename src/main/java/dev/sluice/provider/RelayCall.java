@@ -23,6 +23,11 @@ public record RelayCall(Endpoint endpoint, ObjectNode body, boolean stream, Stri
 
   /** The requested model, or null. */
   public String model() {
-    return body == null ? null : body.path("model").isTextual() ? body.get("model").asText() : null;
+    return modelOf(body);
+  }
+
+  /** The {@code model} of a request body, or null when absent or not a string. */
+  public static String modelOf(com.fasterxml.jackson.databind.JsonNode body) {
+    return body != null && body.path("model").isTextual() ? body.get("model").asText() : null;
   }
 }

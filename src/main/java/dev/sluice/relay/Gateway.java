@@ -45,10 +45,6 @@ public final class Gateway {
     return servers.get(0).actualPort();
   }
 
-  public Future<Void> close() {
-    return Future.all(servers.stream().map(HttpServer::close).toList()).mapEmpty();
-  }
-
   /** Stops accepting connections and lets requests in flight finish, up to the grace period. */
   public Future<Void> shutdown(java.time.Duration grace) {
     return Future.all(servers.stream()
@@ -75,12 +71,6 @@ public final class Gateway {
       deployed.add(vertx.deployVerticle(new Instance(host, shared, perLoop, extra, inFlight, servers)));
     }
     return Future.all(deployed).map(v -> new Gateway(List.copyOf(servers), inFlight));
-  }
-
-  /** Starts the gateway on one event loop. */
-  public static Future<Gateway> start(Vertx vertx, String host, int port, Services services,
-                                      Consumer<Router> extra) {
-    return start(vertx, host, port, 1, () -> services, extra);
   }
 
   /** One server on one event loop. */
@@ -119,10 +109,7 @@ public final class Gateway {
     }
   }
 
-  public static Router routes(Vertx vertx, Services services, Consumer<Router> extra) {
-    return routes(vertx, services, extra, new InFlight());
-  }
-
+  /** Every route, in order; {@code extra} routes go before the catch-all 404. */
   static Router routes(Vertx vertx, Services services, Consumer<Router> extra, InFlight inFlight) {
     Router router = Router.router(vertx);
     RelayHandler relay = new RelayHandler(services, inFlight);

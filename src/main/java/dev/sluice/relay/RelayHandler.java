@@ -80,7 +80,7 @@ public final class RelayHandler {
           if (endpoint != Endpoint.MODELS) {
             body = parseBody(ctx);
             ex.stream = body.path("stream").asBoolean(false);
-            ex.model = body.path("model").isTextual() ? body.get("model").asText() : null;
+            ex.model = RelayCall.modelOf(body);
             services.validator().validate(endpoint, body);
             if (ex.model != null && !p.allows(ex.model)) {
               throw ApiError.modelNotAllowed(ex.model).exception();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.json.Json;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -599,7 +598,4 @@ public final class FakeOpenAI implements AutoCloseable {
     }
   }
 
-  public Future<Void> closeFuture() {
-    return server.close();
-  }
 }

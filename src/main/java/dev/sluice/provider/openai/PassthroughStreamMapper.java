@@ -20,7 +20,6 @@ import java.util.function.Consumer;
 final class PassthroughStreamMapper implements StreamMapper {
   private final boolean clientWantsUsage;
   private TokenUsage usage = TokenUsage.NONE;
-  private boolean sawDone;
 
   PassthroughStreamMapper(boolean clientWantsUsage) {
     this.clientWantsUsage = clientWantsUsage;
@@ -30,7 +29,6 @@ final class PassthroughStreamMapper implements StreamMapper {
   public void onEvent(SseEvent event, Consumer<Buffer> out) {
     String data = event.data();
     if ("[DONE]".equals(data)) {
-      sawDone = true;
       out.accept(SseWriter.DONE);
       return;
     }
@@ -140,7 +138,4 @@ final class PassthroughStreamMapper implements StreamMapper {
     return usage;
   }
 
-  boolean sawDone() {
-    return sawDone;
-  }
 }
