@@ -2,6 +2,7 @@ package dev.sluice;
 
 import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
+import dev.sluice.error.ApiError;
 import dev.sluice.error.ErrorRenderer;
 import dev.sluice.admin.AdminApi;
 import dev.sluice.keys.KeyAuthenticator;
@@ -28,12 +29,15 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the running gateway from a {@link Config}: the one place where features are put together.
@@ -195,17 +199,26 @@ public final class Wiring implements AutoCloseable {
   /** How long a stop waits for requests in flight. */
   static final int SHUTDOWN_GRACE_SECONDS = 30;
 
-  /** Graceful stop: no new connections, requests in flight finish, every usage record written. */
+  /** How long a stop waits, after aborting what is left, for those requests to be answered. */
+  static final int SHUTDOWN_ABORT_SECONDS = 5;
+
+  /**
+   * Graceful stop: no new connections, requests in flight finish, every usage record written. Requests
+   * still running after the grace period are answered 503 {@code shutting_down} (a stream gets its
+   * error event) and recorded so before their connections close.
+   */
   @Override
   public void close() {
-    java.time.Duration grace = java.time.Duration.ofSeconds(SHUTDOWN_GRACE_SECONDS);
+    Duration grace = Duration.ofSeconds(SHUTDOWN_GRACE_SECONDS);
+    Logger log = LoggerFactory.getLogger(Wiring.class);
     try {
-      gateway.shutdown(grace).await();
-      // the server may report closed while a response is still finishing: wait for its usage record
+      Future<Void> stopped = gateway.shutdown(grace.plusSeconds(SHUTDOWN_ABORT_SECONDS + 1));
       if (!gateway.inFlight().awaitIdle(grace)) {
-        org.slf4j.LoggerFactory.getLogger(Wiring.class).warn("{} requests still in flight after {} s",
-            gateway.inFlight().count(), grace.toSeconds());
+        int aborted = gateway.inFlight().abortAll(ApiError.shuttingDown());
+        log.warn("{} requests still in flight after {} s: answered 503 shutting_down", aborted, grace.toSeconds());
+        gateway.inFlight().awaitIdle(Duration.ofSeconds(SHUTDOWN_ABORT_SECONDS));
       }
+      stopped.await();
     } catch (Exception ignored) {
       // shutting down anyway
     }

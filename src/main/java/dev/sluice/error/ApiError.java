@@ -1,5 +1,6 @@
 package dev.sluice.error;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -74,6 +75,23 @@ public record ApiError(int status, String type, String message, String param, St
     return of(504, API, "upstream request timed out", "upstream_timeout");
   }
 
+  /** The upstream refused the gateway's own credentials: the gateway's problem, not the client's key. */
+  public static ApiError upstreamAuthFailed(String upstream, int status) {
+    return of(502, API, "the upstream '" + upstream + "' refused the gateway's credentials (HTTP " + status
+        + "); the gateway's operator has been alerted", "upstream_auth_failed");
+  }
+
+  /** The client hung up; recorded, never sent. */
+  public static ApiError clientClosed() {
+    return of(499, INVALID_REQUEST, "the client closed the connection", "client_closed");
+  }
+
+  /** The gateway is stopping and could not finish the request within the grace period. */
+  public static ApiError shuttingDown() {
+    return of(503, SERVICE_UNAVAILABLE, "the gateway is shutting down; retry the request", "shutting_down")
+        .withHeader("Retry-After", "1");
+  }
+
   public static ApiError oauthUnavailable() {
     return of(503, SERVICE_UNAVAILABLE, "oauth token unavailable, run auth login", "oauth_unavailable");
   }
@@ -83,7 +101,7 @@ public record ApiError(int status, String type, String message, String param, St
   }
 
   public ApiError withHeader(String name, String value) {
-    var h = new java.util.LinkedHashMap<>(headers);
+    var h = new LinkedHashMap<>(headers);
     h.put(name, value);
     return new ApiError(status, type, message, param, code, docUrl, h);
   }

@@ -38,4 +38,19 @@ public final class ErrorRenderer {
   public String render(ApiError e) {
     return Json.write(envelope(e));
   }
+
+  /**
+   * The error as a Responses stream event: {@code {"type":"error","code","message","param",
+   * "sequence_number"}}, the shape Responses clients parse (in either style: the event's own type is
+   * fixed by the protocol).
+   */
+  public String responsesEvent(ApiError e, long sequenceNumber) {
+    ObjectNode ev = Json.object();
+    ev.put("type", "error");
+    ev.put("code", e.code());
+    ev.put("message", e.message());
+    ev.put("param", e.param());
+    ev.put("sequence_number", sequenceNumber);
+    return Json.write(ev);
+  }
 }

@@ -17,9 +17,10 @@ import io.vertx.core.buffer.Buffer;
  * @param clientHeaders the client's request headers (read-only; never forwarded wholesale)
  * @param rawBody the body bytes as the client sent them (null for GET); a provider that forwards
  *     the body unchanged sends these instead of serialising {@code body} again
+ * @param link where the provider attaches its upstream requests and reports upstream progress
  */
 public record RelayCall(Endpoint endpoint, ObjectNode body, boolean stream, String requestId,
-                        Principal principal, MultiMap clientHeaders, Buffer rawBody) {
+                        Principal principal, MultiMap clientHeaders, Buffer rawBody, UpstreamLink link) {
 
   /** The requested model, or null. */
   public String model() {

@@ -7,9 +7,13 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The one place where upstream trouble becomes a client-visible error. */
 public final class UpstreamFailures {
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamFailures.class);
+
   private UpstreamFailures() {
   }
 
@@ -34,6 +38,13 @@ public final class UpstreamFailures {
       return ApiError.upstreamUnavailable("upstream closed the connection");
     }
     return ApiError.upstreamUnavailable("upstream request failed");
+  }
+
+  /** The upstream refused the gateway's credentials; logged loudly, answered as the gateway's failure. */
+  public static ApiError credentialsRefused(String upstream, int status) {
+    LOG.error("upstream '{}' refused the gateway's credentials (HTTP {}): check its API key or sign-in", upstream,
+        status);
+    return ApiError.upstreamAuthFailed(upstream, status);
   }
 
   /** An upstream 5xx. */

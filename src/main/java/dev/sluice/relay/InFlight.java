@@ -1,18 +1,37 @@
 package dev.sluice.relay;
 
+import dev.sluice.error.ApiError;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Counts requests between their start and their last usage record, so shutdown can wait for them. */
+/**
+ * The requests between their start and their last usage record, so shutdown can wait for them and,
+ * past its grace period, answer the ones still running before it closes their connections.
+ */
 public final class InFlight {
-  private int count;
-
-  synchronized void enter() {
-    count++;
+  /** A request that can be ended early, from any thread. */
+  interface Request {
+    /** Answers the client with {@code error} (a JSON error, or the stream's error event) and records it. */
+    void abort(ApiError error);
   }
 
-  synchronized void exit() {
-    if (--count == 0) {
-      notifyAll();
+  private final Set<Request> live = ConcurrentHashMap.newKeySet();
+  private int count;
+
+  void enter(Request r) {
+    live.add(r);
+    synchronized (this) {
+      count++;
+    }
+  }
+
+  void exit(Request r) {
+    live.remove(r);
+    synchronized (this) {
+      if (--count == 0) {
+        notifyAll();
+      }
     }
   }
 
@@ -31,5 +50,15 @@ public final class InFlight {
       wait(Math.max(1, left / 1_000_000));
     }
     return true;
+  }
+
+  /** Ends every request still running with {@code error}; returns how many there were. */
+  public int abortAll(ApiError error) {
+    int n = 0;
+    for (Request r : live) {
+      r.abort(error);
+      n++;
+    }
+    return n;
   }
 }

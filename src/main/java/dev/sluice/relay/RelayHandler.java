@@ -9,11 +9,15 @@ import dev.sluice.keys.Principal;
 import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
 import dev.sluice.provider.UpstreamFailures;
+import dev.sluice.provider.UpstreamLink;
+import dev.sluice.sse.SseEvent;
 import dev.sluice.sse.SseParser;
 import dev.sluice.sse.SseWriter;
+import dev.sluice.usage.TokenEstimate;
 import dev.sluice.usage.TokenUsage;
 import dev.sluice.usage.UsageRecord;
 import io.netty.buffer.ByteBuf;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -24,6 +28,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay: one request from the client to a provider and back. Authenticates, parses and
@@ -32,6 +38,7 @@ import java.util.function.Consumer;
  * request ends in {@link #finish}: one access-log line and one usage record.
  */
 public final class RelayHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
   static final String REQUEST_ID = "sluice.requestId";
 
   private final Services services;
@@ -42,13 +49,15 @@ public final class RelayHandler {
     this.inFlight = inFlight;
   }
 
-  /** Per-request state. */
-  private final class Exchange {
+  /** Per-request state, filled forward and read once by {@link #finish}. */
+  private final class Exchange implements InFlight.Request {
     final RoutingContext ctx;
     final Endpoint endpoint;
+    final Context context;
     final long startNanos = System.nanoTime();
     final String requestId;
     Principal principal;
+    ObjectNode body;
     String model;
     boolean stream;
     long upstreamStartNanos;
@@ -56,29 +65,41 @@ public final class RelayHandler {
     TokenUsage usage = TokenUsage.NONE;
     String account;
     Map<String, String> limitHeaders = Map.of();
+    UpstreamLink link;
+    /** The stream being relayed, once the response head went out as an event stream. */
+    Reply.Stream relaying;
+    TokenEstimate relayed;
+    long eventsWritten;
     boolean finished;
 
     Exchange(RoutingContext ctx, Endpoint endpoint) {
       this.ctx = ctx;
       this.endpoint = endpoint;
+      this.context = ctx.vertx().getOrCreateContext();
       this.requestId = ctx.get(REQUEST_ID);
+    }
+
+    @Override
+    public void abort(ApiError error) {
+      context.runOnContext(v -> {
+        if (!finished) {
+          fail(this, error.exception());
+        }
+      });
     }
   }
 
   public void handle(RoutingContext ctx, Endpoint endpoint) {
     Exchange ex = new Exchange(ctx, endpoint);
-    inFlight.enter();
-    ctx.response().closeHandler(v -> {
-      if (!ex.finished) {
-        finish(ex, 499, "client_closed");
-      }
-    });
+    inFlight.enter(ex);
+    ctx.response().closeHandler(v -> clientGone(ex));
     authenticate(ctx)
         .compose(p -> {
           ex.principal = p;
           ObjectNode body = null;
           if (endpoint != Endpoint.MODELS) {
             body = parseBody(ctx);
+            ex.body = body;
             ex.stream = body.path("stream").asBoolean(false);
             ex.model = RelayCall.modelOf(body);
             services.validator().validate(endpoint, body);
@@ -92,28 +113,71 @@ public final class RelayHandler {
             if (!adm.admitted()) {
               return Future.failedFuture(adm.toError().exception());
             }
+            if (ex.finished) {
+              // the client hung up while it was being admitted: nothing goes upstream
+              return Future.failedFuture(ApiError.clientClosed().exception());
+            }
             ex.upstreamStartNanos = System.nanoTime();
+            ex.link = UpstreamLink.open(ctx.vertx(), services.upstreamIdleMillis(), () -> timedOut(ex));
             RelayCall call = new RelayCall(endpoint, finalBody, ex.stream, ex.requestId, p, ctx.request().headers(),
-                finalBody == null ? null : ctx.body().buffer());
+                finalBody == null ? null : ctx.body().buffer(), ex.link);
             return endpoint == Endpoint.MODELS ? services.provider().models(call) : services.provider().send(call);
           });
         })
         .onSuccess(reply -> {
-          ex.upstreamLatencyMillis = (System.nanoTime() - ex.upstreamStartNanos) / 1_000_000;
-          ex.account = reply.account();
-          if (ctx.response().closed()) {
+          if (ex.finished) {
+            // answered too late: the client left, the request timed out or the gateway is stopping
             if (reply instanceof Reply.Stream s) {
               s.source().exceptionHandler(t -> { });
               s.cancel().run();
             }
             return;
           }
+          ex.upstreamLatencyMillis = (System.nanoTime() - ex.upstreamStartNanos) / 1_000_000;
+          ex.account = reply.account();
           switch (reply) {
             case Reply.Body b -> writeBody(ex, b);
             case Reply.Stream s -> writeStream(ex, s);
           }
         })
         .onFailure(t -> fail(ex, t));
+  }
+
+  /**
+   * The client hung up, in whatever phase: the upstream request is cancelled (by {@link #finish}) and
+   * the request recorded as 499 with the tokens it had been sent.
+   */
+  private void clientGone(Exchange ex) {
+    if (ex.finished) {
+      return;
+    }
+    if (ex.relaying != null) {
+      ex.usage = usageSoFar(ex);
+    }
+    finish(ex, 499, "client_closed");
+  }
+
+  /** The upstream's usage when it arrived; otherwise what the gateway counted of prompt and output. */
+  private static TokenUsage usageSoFar(Exchange ex) {
+    TokenUsage reported = ex.relaying.mapper().usage();
+    if (reported.completionTokens() > 0) {
+      return reported;
+    }
+    long prompt = reported.promptTokens() > 0 ? reported.promptTokens() : TokenEstimate.promptTokens(ex.body);
+    return new TokenUsage(prompt, ex.relayed.completionTokens(), reported.cachedTokens(), reported.reasoningTokens());
+  }
+
+  /** Nothing came from the upstream for the timeout, in any phase. */
+  private void timedOut(Exchange ex) {
+    if (ex.finished) {
+      return;
+    }
+    if (ex.relaying != null) {
+      streamFailed(ex, ApiError.of(504, ApiError.API, "upstream stalled: no data within the timeout",
+          "upstream_timeout"));
+    } else {
+      fail(ex, ApiError.upstreamTimeout().exception());
+    }
   }
 
   private Future<Principal> authenticate(RoutingContext ctx) {
@@ -169,8 +233,9 @@ public final class RelayHandler {
   private void writeHeaders(Exchange ex, HttpServerResponse resp, MultiMap upstream) {
     if (upstream != null) {
       for (Map.Entry<String, String> h : upstream) {
-        if (passUpstreamHeader(h.getKey())) {
-          resp.headers().add(h.getKey(), h.getValue());
+        String name = clientHeaderFor(h.getKey());
+        if (name != null) {
+          resp.headers().add(name, h.getValue());
         }
       }
     }
@@ -180,13 +245,19 @@ public final class RelayHandler {
     }
   }
 
-  static boolean passUpstreamHeader(String name) {
-    String n = name.toLowerCase(Locale.ROOT);
-    return switch (n) {
-      case "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-           "transfer-encoding", "upgrade", "content-length", "x-request-id", "set-cookie", "server",
-           "date", "content-encoding", "alt-svc", "strict-transport-security" -> false;
-      default -> !n.startsWith("x-ratelimit-") && !n.startsWith("x-codex-") && !n.startsWith("cf-");
+  /**
+   * The upstream response headers a client sees, by allow-list: the body's type, the upstream's retry
+   * advice, and its request id under a name of its own (the client's {@code X-Request-ID} is the
+   * gateway's). Everything else (organisation ids, processing times, vendor headers) stays here.
+   * Returns the header name to use, or null to drop it.
+   */
+  static String clientHeaderFor(String upstreamName) {
+    return switch (upstreamName.toLowerCase(Locale.ROOT)) {
+      case "content-type" -> "Content-Type";
+      case "retry-after" -> "Retry-After";
+      case "retry-after-ms" -> "retry-after-ms";
+      case "x-request-id", "request-id" -> "X-Upstream-Request-ID";
+      default -> null;
     };
   }
 
@@ -221,40 +292,30 @@ public final class RelayHandler {
     resp.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
     resp.putHeader("X-Accel-Buffering", "no");
     resp.setChunked(true);
+    ex.relaying = s;
+    ex.relayed = new TokenEstimate();
     var source = s.source();
+    UpstreamLink link = ex.link;
     Consumer<Buffer> out = buf -> {
       resp.write(buf);
+      ex.eventsWritten++;
+      ex.relayed.relayed(buf);
       if (resp.writeQueueFull()) {
         source.pause();
-        resp.drainHandler(v -> source.resume());
+        link.hold(true);
+        resp.drainHandler(v -> {
+          link.hold(false);
+          source.resume();
+        });
       }
     };
     SseParser parser = new SseParser(ev -> s.mapper().onEvent(ev, out));
-    long idle = services.streamIdleMillis();
-    long[] lastData = {System.nanoTime()};
-    long watchdog = ex.ctx.vertx().setPeriodic(Math.max(10, idle / 4), id -> {
-      if (ex.finished) {
-        ex.ctx.vertx().cancelTimer(id);
-      } else if (System.nanoTime() - lastData[0] > idle * 1_000_000L) {
-        ex.ctx.vertx().cancelTimer(id);
-        streamFailed(ex, s, ApiError.of(504, ApiError.API, "upstream stalled: no data within the timeout", "upstream_timeout"));
-        s.cancel().run();
-      }
-    });
-    resp.closeHandler(v -> {
-      ex.ctx.vertx().cancelTimer(watchdog);
-      if (!ex.finished) {
-        s.cancel().run();
-        ex.usage = s.mapper().usage();
-        finish(ex, 499, "client_closed");
-      }
-    });
-    source.exceptionHandler(t -> streamFailed(ex, s, UpstreamFailures.midStream(t)));
+    source.exceptionHandler(t -> streamFailed(ex, UpstreamFailures.midStream(t)));
     source.handler(buf -> {
       if (ex.finished) {
         return;
       }
-      lastData[0] = System.nanoTime();
+      link.progress();
       try {
         ByteBuf bb = ((BufferInternal) buf).getByteBuf();
         if (bb.hasArray()) {
@@ -263,8 +324,7 @@ public final class RelayHandler {
           parser.feed(buf.getBytes());
         }
       } catch (GatewayException e) {
-        streamFailed(ex, s, e.error());
-        s.cancel().run();
+        streamFailed(ex, e.error());
       }
     });
     source.endHandler(v -> {
@@ -275,7 +335,7 @@ public final class RelayHandler {
         parser.flush();
         s.mapper().onEnd(out);
       } catch (GatewayException e) {
-        streamFailed(ex, s, e.error());
+        streamFailed(ex, e.error());
         return;
       }
       ex.usage = s.mapper().usage();
@@ -286,35 +346,51 @@ public final class RelayHandler {
     source.resume();
   }
 
-  private void streamFailed(Exchange ex, Reply.Stream s, ApiError error) {
+  /** Ends a stream whose head went out with the error as the client dialect's error event. */
+  private void streamFailed(Exchange ex, ApiError error) {
     if (ex.finished) {
       return;
     }
-    ex.usage = s.mapper().usage();
+    ex.usage = usageSoFar(ex);
     HttpServerResponse resp = ex.ctx.response();
     if (!resp.ended() && !resp.closed()) {
-      resp.write(SseWriter.data(services.errors().render(error)));
+      resp.write(errorEvent(ex, error));
       resp.end();
     }
     finish(ex, error.status(), error.code());
   }
 
+  /**
+   * An error inside an event stream, in the inbound endpoint's own shape: a Responses {@code error}
+   * event (with its {@code event:} line and the next sequence number) on {@code /v1/responses}, the
+   * {@code data: {"error":...}} chunk everywhere else.
+   */
+  private Buffer errorEvent(Exchange ex, ApiError error) {
+    if (ex.endpoint == Endpoint.RESPONSES) {
+      return SseWriter.encode(new SseEvent("error", services.errors().responsesEvent(error, ex.eventsWritten), null));
+    }
+    return SseWriter.data(services.errors().render(error));
+  }
+
   /** Answers with an error: a JSON envelope before the first byte; an SSE error event after it. */
   void fail(Exchange ex, Throwable t) {
+    if (ex.finished) {
+      return;
+    }
     ApiError error = t instanceof GatewayException g ? g.error() : ApiError.internal();
     if (!(t instanceof GatewayException)) {
-      org.slf4j.LoggerFactory.getLogger(RelayHandler.class)
-          .error("request_id={} unexpected failure: {}", ex.requestId, t.toString());
+      LOG.error("request_id={} unexpected failure: {}", ex.requestId, t.toString());
     }
     HttpServerResponse resp = ex.ctx.response();
     if (resp.closed() || resp.ended()) {
       finish(ex, error.status(), error.code());
       return;
     }
-    if (resp.headWritten()) {
-      resp.write(SseWriter.data(services.errors().render(error)));
-      resp.end();
-    } else {
+    if (ex.relaying != null) {
+      streamFailed(ex, error);
+      return;
+    }
+    if (!resp.headWritten()) {
       resp.setStatusCode(error.status());
       writeHeaders(ex, resp, null);
       error.headers().forEach(resp::putHeader);
@@ -329,10 +405,20 @@ public final class RelayHandler {
       return;
     }
     ex.finished = true;
+    UpstreamLink link = ex.link;
+    if (link != null) {
+      if (status >= 400) {
+        link.cancel();
+      }
+      link.close();
+    }
     try {
       record(ex, status, errorCode);
     } finally {
-      inFlight.exit();
+      inFlight.exit(ex);
+      ex.relaying = null;
+      ex.relayed = null;
+      ex.body = null;
     }
   }
 

@@ -12,9 +12,10 @@ import java.time.Clock;
  * their own.
  *
  * @param maxBodyBytes larger request bodies get 413
- * @param streamIdleMillis a stream with no upstream bytes for this long ends with a timeout error
+ * @param upstreamIdleMillis an upstream that sends nothing for this long, in any phase (before its
+ *     headers, in a body, between events), is given up on: 504 or the stream's timeout error event
  */
 public record Services(Authenticator authenticator, RateLimiter rateLimiter, UsageSink usage,
                        BodyValidator validator, Provider provider, ErrorRenderer errors,
-                       AccessLog accessLog, Clock clock, long maxBodyBytes, long streamIdleMillis) {
+                       AccessLog accessLog, Clock clock, long maxBodyBytes, long upstreamIdleMillis) {
 }

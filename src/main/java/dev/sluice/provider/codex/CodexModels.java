@@ -90,6 +90,7 @@ final class CodexModels {
     }
     return Future.fromCompletionStage(tokens.token(chosen.accountId()), vertx.getOrCreateContext())
         .compose(token -> client.request(CodexProvider.backendRequest(settings, HttpMethod.GET, settings.modelsUrl(), token, null)
+                .setIdleTimeout(settings.timeoutMillis())
                 .putHeader(HttpHeaders.ACCEPT, "application/json"))
             .compose(req -> req.send())
             .compose(resp -> resp.body().compose(body -> {

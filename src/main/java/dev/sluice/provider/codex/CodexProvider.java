@@ -38,7 +38,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ChatGPT Codex backend with a pool of signed-in accounts. {@code /v1/responses} is relayed with
@@ -55,6 +56,8 @@ public final class CodexProvider implements Provider {
   /** Client headers of Codex CLIs passed on to the backend as they came. */
   private static final List<String> FORWARDED = List.of("thread-id", "x-client-request-id", "x-codex-window-id",
       "x-codex-turn-metadata", "x-codex-beta-features", "version", "user-agent");
+
+  private static final Logger LOG = LoggerFactory.getLogger(CodexProvider.class);
 
   private final Vertx vertx;
   private final HttpClient client;
@@ -128,7 +131,6 @@ public final class CodexProvider implements Provider {
   static RequestOptions backendRequest(CodexSettings settings, HttpMethod method, String url, AccessToken token,
                                        String session) {
     RequestOptions o = new RequestOptions().setMethod(method).setAbsoluteURI(url)
-        .setIdleTimeout(settings.timeoutMillis())
         .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token.value())
         .putHeader("chatgpt-account-id", token.accountId())
         .putHeader("originator", settings.originator())
@@ -157,6 +159,9 @@ public final class CodexProvider implements Provider {
     }
 
     Future<Reply> next() {
+      if (call.link().cancelled()) {
+        return Future.failedFuture(ApiError.clientClosed().exception());
+      }
       if (attempts >= settings.maxAttempts()) {
         return Future.failedFuture(lastError.exception());
       }
@@ -181,6 +186,9 @@ public final class CodexProvider implements Provider {
     }
 
     Future<Reply> tokenFailed(String id, Throwable t) {
+      if (call.link().cancelled()) {
+        return next();
+      }
       if (t instanceof TokenException te && te.kind() == TokenException.Kind.TRANSIENT) {
         pool.onFailure(id);
         return moveOn(id, ApiError.upstreamUnavailable("the ChatGPT sign-in service could not refresh a token"));
@@ -200,11 +208,22 @@ public final class CodexProvider implements Provider {
         }
       }
       return client.request(o)
-          .compose(req -> req.send(body).map(resp -> {
-            resp.pause();
-            return new Sent(req, resp);
-          }))
+          .compose(req -> {
+            call.link().attach(req);
+            return req.send(body).map(resp -> {
+              resp.pause();
+              call.link().progress();
+              return new Sent(req, resp);
+            });
+          })
           .transform(ar -> {
+            if (call.link().cancelled()) {
+              // the client is gone (or the request timed out): not the account's fault
+              if (ar.succeeded()) {
+                discard(ar.result());
+              }
+              return next();
+            }
             if (ar.failed()) {
               pool.onFailure(id);
               return moveOn(id, UpstreamFailures.fromThrowable(ar.cause()));
@@ -230,16 +249,20 @@ public final class CodexProvider implements Provider {
         pool.onFailure(id);
         return moveOn(id, UpstreamFailures.fromStatus(status));
       }
-      resp.resume();
-      return resp.body().transform(ar -> {
+      return call.link().body(resp).transform(ar -> {
+        if (call.link().cancelled()) {
+          return next();
+        }
         Buffer b = ar.succeeded() ? ar.result() : Buffer.buffer();
         if (status == 401) {
           if (!retried) {
             return Future.fromCompletionStage(tokens.refreshAfter401(id, token.value()), ctx)
                 .transform(r -> r.succeeded() ? exchange(id, r.result(), true) : tokenFailed(id, r.cause()));
           }
+          // a fresh token refused too: the backend's trouble or the account's, never the client's key
+          LOG.error("the Codex backend refused a freshly refreshed token of account {} (HTTP 401)", id);
           pool.onFailure(id);
-          return moveOn(id, ApiError.oauthUnavailable());
+          return moveOn(id, UpstreamFailures.credentialsRefused("codex", status));
         }
         if (status == 429) {
           JsonNode err = parse(b);
@@ -257,7 +280,11 @@ public final class CodexProvider implements Provider {
 
     Future<Reply> stream(String id, Sent sent) {
       CodexStream probe = newStream(null);
-      return Prefetch.run(sent.response(), probe).transform(ar -> {
+      return Prefetch.run(sent.response(), probe, call.link()::progress).transform(ar -> {
+        if (call.link().cancelled()) {
+          sent.request().reset();
+          return next();
+        }
         if (ar.failed()) {
           sent.request().reset();
           if (ar.cause() instanceof Prefetch.TransportFailure f) {
@@ -271,7 +298,6 @@ public final class CodexProvider implements Provider {
           }
           return Future.failedFuture(g);
         }
-        sent.request().idleTimeout(TimeUnit.DAYS.toMillis(1));
         CodexStream mapper = newStream(ev -> pool.onRateLimitsEvent(id, ev));
         return Future.succeededFuture(new Reply.Stream(200, MultiMap.caseInsensitiveMultiMap(),
             new ReplayStream(sent.response(), ar.result()), () -> sent.request().reset(), mapper, id));
@@ -307,6 +333,7 @@ public final class CodexProvider implements Provider {
       });
       HttpClientResponse resp = sent.response();
       resp.handler(buf -> {
+        call.link().progress();
         if (promise.future().isComplete()) {
           return;
         }
@@ -342,6 +369,9 @@ public final class CodexProvider implements Provider {
       resp.resume();
       // nothing has reached the client yet: an account that ran out moves the request on
       return promise.future().recover(t -> {
+        if (call.link().cancelled()) {
+          return next();
+        }
         if (t instanceof GatewayException g && "usage_limit_reached".equals(g.error().code())) {
           return usageLimitInStream(id, g);
         }

@@ -31,10 +31,11 @@ final class Prefetch {
 
   /**
    * Resumes the paused {@code source} and completes once {@code probe} committed (the source is then
-   * paused again) or the source ended. Fails with the probe's {@link GatewayException}, or with a
+   * paused again) or the source ended; {@code onData} runs per chunk read. Fails with the probe's
+   * {@link GatewayException}, or with a
    * {@link TransportFailure}.
    */
-  static Future<Head> run(ReadStream<Buffer> source, CodexStream probe) {
+  static Future<Head> run(ReadStream<Buffer> source, CodexStream probe, Runnable onData) {
     Promise<Head> promise = Promise.promise();
     Buffer raw = Buffer.buffer();
     boolean[] decided = {false};
@@ -44,6 +45,7 @@ final class Prefetch {
       }
     });
     source.handler(buf -> {
+      onData.run();
       if (decided[0]) {
         return;
       }

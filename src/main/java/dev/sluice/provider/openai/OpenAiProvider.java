@@ -9,6 +9,7 @@ import dev.sluice.provider.Provider;
 import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
 import dev.sluice.provider.UpstreamFailures;
+import dev.sluice.provider.UpstreamLink;
 import dev.sluice.relay.Endpoint;
 import dev.sluice.usage.TokenUsage;
 import io.vertx.core.Future;
@@ -30,17 +31,15 @@ public final class OpenAiProvider implements Provider {
   private final HttpClient client;
   private final String baseUrl;
   private final String authorization;
-  private final long timeoutMillis;
   private final String modelsPath;
   private final String chatPath;
   private final String responsesPath;
 
-  public OpenAiProvider(HttpClient client, String baseUrl, String apiKey, long timeoutMillis,
+  public OpenAiProvider(HttpClient client, String baseUrl, String apiKey,
                         String modelsPath, String chatPath, String responsesPath) {
     this.client = client;
     this.baseUrl = baseUrl;
     this.authorization = apiKey == null || apiKey.isEmpty() ? null : "Bearer " + apiKey;
-    this.timeoutMillis = timeoutMillis;
     this.modelsPath = modelsPath;
     this.chatPath = chatPath;
     this.responsesPath = responsesPath;
@@ -51,7 +50,6 @@ public final class OpenAiProvider implements Provider {
 
   public static OpenAiProvider fromConfig(HttpClient client, Config cfg) {
     return new OpenAiProvider(client, cfg.url("upstream.base_url"), cfg.string("upstream.api_key"),
-        cfg.integer("upstream.timeout_seconds", 1, 3600) * 1000L,
         cfg.string("upstream.models_path"), cfg.string("upstream.chat_completions_path"),
         cfg.string("upstream.responses_path"));
   }
@@ -123,7 +121,6 @@ public final class OpenAiProvider implements Provider {
         .setPort(target.port())
         .setSsl(target.ssl())
         .setURI(target.uri())
-        .setIdleTimeout(timeoutMillis)
         .putHeader("X-Request-ID", call.requestId())
         .putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");
     if (authorization != null) {
@@ -138,19 +135,24 @@ public final class OpenAiProvider implements Provider {
         options.putHeader(h, v);
       }
     }
+    UpstreamLink link = call.link();
     return client.request(options)
-        .compose(req -> (body == null ? req.send() : req.send(body)).map(resp -> {
-          resp.pause();
-          return new Sent(req, resp);
-        }))
+        .compose(req -> {
+          link.attach(req);
+          return (body == null ? req.send() : req.send(body)).map(resp -> {
+            resp.pause();
+            link.progress();
+            return new Sent(req, resp);
+          });
+        })
         .recover(t -> Future.failedFuture(new GatewayException(UpstreamFailures.fromThrowable(t))))
-        .compose(sent -> toReply(sent, clientWantsUsage));
+        .compose(sent -> toReply(sent, clientWantsUsage, link));
   }
 
   private record Sent(HttpClientRequest request, HttpClientResponse response) {
   }
 
-  private Future<Reply> toReply(Sent sent, boolean clientWantsUsage) {
+  private Future<Reply> toReply(Sent sent, boolean clientWantsUsage, UpstreamLink link) {
     HttpClientResponse resp = sent.response();
     int status = resp.statusCode();
     String contentType = resp.getHeader(HttpHeaders.CONTENT_TYPE);
@@ -159,14 +161,16 @@ public final class OpenAiProvider implements Provider {
       sent.request().reset();
       return Future.failedFuture(new GatewayException(UpstreamFailures.fromStatus(status)));
     }
+    if (status == 401) {
+      resp.resume();
+      sent.request().reset();
+      return Future.failedFuture(new GatewayException(UpstreamFailures.credentialsRefused(name(), status)));
+    }
     if (status < 300 && contentType != null && contentType.startsWith("text/event-stream")) {
-      // from here the relay's stream watchdog owns idleness
-      sent.request().idleTimeout(java.util.concurrent.TimeUnit.DAYS.toMillis(1));
       return Future.succeededFuture(new Reply.Stream(status, resp.headers(), resp, () -> sent.request().reset(),
           new PassthroughStreamMapper(clientWantsUsage), null));
     }
-    resp.resume();
-    return resp.body()
+    return link.body(resp)
         .recover(t -> Future.failedFuture(new GatewayException(UpstreamFailures.fromThrowable(t))))
         .map(buf -> new Reply.Body(status, resp.headers(), buf, status < 300 ? usageOf(buf) : TokenUsage.NONE, null));
   }

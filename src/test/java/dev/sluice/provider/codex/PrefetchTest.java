@@ -108,7 +108,7 @@ class PrefetchTest {
   @Test
   void failureBeforeOutputFailsThePrefetch() {
     Pushed up = new Pushed();
-    Future<Prefetch.Head> f = Prefetch.run(up, chat());
+    Future<Prefetch.Head> f = Prefetch.run(up, chat(), () -> { });
     up.push(CREATED);
     assertThat(f.isComplete()).isFalse();
     up.push(FAILED);
@@ -119,7 +119,7 @@ class PrefetchTest {
   @Test
   void firstOutputCommitsAndEverythingIsReplayedOnce() {
     Pushed up = new Pushed();
-    Future<Prefetch.Head> f = Prefetch.run(up, chat());
+    Future<Prefetch.Head> f = Prefetch.run(up, chat(), () -> { });
     up.push(CREATED + DELTA.substring(0, 10));
     assertThat(f.isComplete()).isFalse();
     up.push(DELTA.substring(10) + DELTA);
@@ -162,7 +162,7 @@ class PrefetchTest {
   @Test
   void streamThatEndedDuringPrefetchIsReplayedWithItsEnd() {
     Pushed up = new Pushed();
-    Future<Prefetch.Head> f = Prefetch.run(up, new Silent());
+    Future<Prefetch.Head> f = Prefetch.run(up, new Silent(), () -> { });
     up.push(CREATED + DELTA);
     up.push(COMPLETED);
     up.finish();
@@ -178,7 +178,7 @@ class PrefetchTest {
   @Test
   void prematureEndBeforeOutputFailsThePrefetch() {
     Pushed up = new Pushed();
-    Future<Prefetch.Head> f = Prefetch.run(up, chat());
+    Future<Prefetch.Head> f = Prefetch.run(up, chat(), () -> { });
     up.push(CREATED);
     up.finish();
     assertThat(f.failed()).isTrue();

@@ -1,0 +1,152 @@
+package dev.sluice.provider;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+
+/**
+ * The tie between one client request and the upstream requests made for it. The relay opens one per
+ * request and closes it when the request ends; providers {@link #attach} each upstream request they
+ * make and report {@link #progress} whenever upstream bytes arrive.
+ *
+ * <p>It enforces the two rules that hold in every phase, from the first upstream attempt to the last
+ * streamed event: a client that hangs up cancels the upstream request ({@link #cancel}), and an upstream
+ * that sends nothing for the timeout is given up on (the relay's {@code onTimeout} runs, then the
+ * upstream request is cancelled). One timer per request, re-armed lazily, gone at {@link #close}.
+ *
+ * <p>All methods run on the request's event loop.
+ */
+public final class UpstreamLink {
+  private final Vertx vertx;
+  private final long timeoutNanos;
+  private Runnable onTimeout;
+  private HttpClientRequest current;
+  private long lastProgress;
+  private long timer = -1;
+  private boolean held;
+  private boolean cancelled;
+  private boolean closed;
+
+  private UpstreamLink(Vertx vertx, long timeoutMillis, Runnable onTimeout) {
+    this.vertx = vertx;
+    this.timeoutNanos = timeoutMillis * 1_000_000L;
+    this.onTimeout = onTimeout;
+    this.lastProgress = System.nanoTime();
+  }
+
+  /** Opens a link whose timeout starts now. */
+  public static UpstreamLink open(Vertx vertx, long timeoutMillis, Runnable onTimeout) {
+    UpstreamLink link = new UpstreamLink(vertx, timeoutMillis, onTimeout);
+    link.arm(timeoutMillis);
+    return link;
+  }
+
+  /** A link without a timer, for tests of providers and for calls no client waits on. */
+  public static UpstreamLink detached() {
+    return new UpstreamLink(null, 0, null);
+  }
+
+  /** The upstream request now in flight; reset at once when the link was already cancelled. */
+  public void attach(HttpClientRequest request) {
+    if (cancelled || closed) {
+      request.reset();
+      return;
+    }
+    current = request;
+    lastProgress = System.nanoTime();
+  }
+
+  /** Upstream bytes arrived (headers, a body chunk or an event). */
+  public void progress() {
+    lastProgress = System.nanoTime();
+  }
+
+  /**
+   * While held (the client's write queue is full and the upstream paused), silence is the client's,
+   * not the upstream's, and does not time out.
+   */
+  public void hold(boolean held) {
+    this.held = held;
+    if (!held) {
+      lastProgress = System.nanoTime();
+    }
+  }
+
+  /** Whether the request was cancelled (client gone, timed out, shutting down). */
+  public boolean cancelled() {
+    return cancelled;
+  }
+
+  /** Aborts the upstream request in flight; later attempts are refused. */
+  public void cancel() {
+    if (cancelled) {
+      return;
+    }
+    cancelled = true;
+    HttpClientRequest r = current;
+    current = null;
+    if (r != null) {
+      r.reset();
+    }
+  }
+
+  /** The request ended: the timer goes, references go, an upstream request still open is aborted. */
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    onTimeout = null;
+    HttpClientRequest r = current;
+    current = null;
+    if (r != null) {
+      r.reset();
+    }
+  }
+
+  /** Reads a whole response body, reporting progress per chunk (so the timeout applies to the body too). */
+  public Future<Buffer> body(HttpClientResponse response) {
+    progress();
+    Promise<Buffer> promise = Promise.promise();
+    Buffer body = Buffer.buffer();
+    response.handler(chunk -> {
+      progress();
+      body.appendBuffer(chunk);
+    });
+    response.exceptionHandler(promise::tryFail);
+    response.endHandler(v -> promise.tryComplete(body));
+    response.resume();
+    return promise.future();
+  }
+
+  private void arm(long delayMillis) {
+    if (vertx == null || timeoutNanos <= 0) {
+      return;
+    }
+    timer = vertx.setTimer(Math.max(1, delayMillis), id -> fire());
+  }
+
+  private void fire() {
+    timer = -1;
+    if (closed || cancelled) {
+      return;
+    }
+    long idle = System.nanoTime() - lastProgress;
+    if (held || idle < timeoutNanos) {
+      arm(held ? timeoutNanos / 1_000_000L : (timeoutNanos - idle) / 1_000_000L + 1);
+      return;
+    }
+    Runnable r = onTimeout;
+    if (r != null) {
+      r.run();
+    }
+    cancel();
+  }
+}

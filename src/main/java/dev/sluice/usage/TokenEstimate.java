@@ -1,0 +1,168 @@
+package dev.sluice.usage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Counts tokens the gateway can see for itself, for the requests whose upstream never reported usage
+ * (a client that hung up mid-stream): the text of the prompt, and the text of the events already
+ * relayed. Counted with o200k_base; an estimate for models with other tokenizers.
+ *
+ * <p>{@link #relayed} is called per client event and only copies the text values of the members that
+ * carry generated output ({@code content}, {@code delta}, {@code arguments}, {@code reasoning_content}
+ * and {@code refusal}); tokens are counted once, when asked.
+ */
+public final class TokenEstimate {
+  private static final byte[][] KEYS = {
+      bytes("\"content\""), bytes("\"delta\""), bytes("\"arguments\""), bytes("\"reasoning_content\""),
+      bytes("\"refusal\"")};
+
+  private final StringBuilder text = new StringBuilder();
+
+  /** Notes the output text of one client event (SSE framing, OpenAI dialects). */
+  public void relayed(Buffer event) {
+    int n = event.length();
+    for (int i = 0; i < n; i++) {
+      if (event.getByte(i) != '"') {
+        continue;
+      }
+      for (byte[] key : KEYS) {
+        if (matches(event, i, key)) {
+          int j = skipSpaces(event, i + key.length);
+          if (j < n && event.getByte(j) == ':') {
+            j = skipSpaces(event, j + 1);
+            if (j < n && event.getByte(j) == '"') {
+              i = readString(event, j + 1, text) - 1;
+            }
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  /** Tokens of the output text relayed so far. */
+  public long completionTokens() {
+    return count(text);
+  }
+
+  /** Tokens of every string value under the prompt-carrying members of a request body. */
+  public static long promptTokens(JsonNode body) {
+    if (body == null) {
+      return 0;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String field : new String[] {"messages", "input", "instructions", "prompt", "system"}) {
+      collect(body.get(field), sb);
+    }
+    return count(sb);
+  }
+
+  private static void collect(JsonNode node, StringBuilder into) {
+    if (node == null) {
+      return;
+    }
+    if (node.isTextual()) {
+      into.append(node.asText()).append('\n');
+    } else if (node.isArray()) {
+      node.forEach(n -> collect(n, into));
+    } else if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!"type".equals(e.getKey()) && !"role".equals(e.getKey()) && !"id".equals(e.getKey())) {
+          collect(e.getValue(), into);
+        }
+      }
+    }
+  }
+
+  private static long count(CharSequence s) {
+    return s.isEmpty() ? 0 : Tokenizer.O200K.countTokensOrdinary(s.toString());
+  }
+
+  /** Loaded on first use: most processes never need it. */
+  private static final class Tokenizer {
+    static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+  }
+
+  private static boolean matches(Buffer b, int at, byte[] key) {
+    if (at + key.length > b.length()) {
+      return false;
+    }
+    for (int k = 0; k < key.length; k++) {
+      if (b.getByte(at + k) != key[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int skipSpaces(Buffer b, int i) {
+    while (i < b.length() && (b.getByte(i) == ' ' || b.getByte(i) == '\t')) {
+      i++;
+    }
+    return i;
+  }
+
+  /** Decodes a JSON string starting after its opening quote; returns the index after the closing quote. */
+  private static int readString(Buffer b, int i, StringBuilder into) {
+    int n = b.length();
+    int start = i;
+    while (i < n) {
+      byte c = b.getByte(i);
+      if (c == '"') {
+        break;
+      }
+      if (c == '\\' && i + 1 < n) {
+        i += 2;
+      } else {
+        i++;
+      }
+    }
+    String raw = b.getString(start, Math.min(i, n));
+    into.append(unescape(raw)).append(' ');
+    return Math.min(i + 1, n);
+  }
+
+  private static String unescape(String s) {
+    if (s.indexOf('\\') < 0) {
+      return s;
+    }
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c != '\\' || i + 1 >= s.length()) {
+        sb.append(c);
+        continue;
+      }
+      char e = s.charAt(++i);
+      switch (e) {
+        case 'n' -> sb.append('\n');
+        case 't' -> sb.append('\t');
+        case 'r' -> sb.append('\r');
+        case 'u' -> {
+          if (i + 4 < s.length()) {
+            try {
+              sb.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
+            } catch (NumberFormatException bad) {
+              sb.append('?');
+            }
+            i += 4;
+          }
+        }
+        default -> sb.append(e);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}
