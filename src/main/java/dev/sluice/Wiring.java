@@ -50,11 +50,13 @@ public final class Wiring implements AutoCloseable {
   private final Vertx vertx;
   private final Gateway gateway;
   private final List<AutoCloseable> closeables;
+  private final Duration shutdownGrace;
 
-  private Wiring(Vertx vertx, Gateway gateway, List<AutoCloseable> closeables) {
+  private Wiring(Vertx vertx, Gateway gateway, List<AutoCloseable> closeables, Duration shutdownGrace) {
     this.vertx = vertx;
     this.gateway = gateway;
     this.closeables = closeables;
+    this.shutdownGrace = shutdownGrace;
   }
 
   public int port() {
@@ -105,6 +107,7 @@ public final class Wiring implements AutoCloseable {
       root.setLevel(ch.qos.logback.classic.Level.toLevel(level));
     }
     long maxBody = cfg.longValue("server.max_body_bytes", 1024, 1L << 31);
+    Duration shutdownGrace = Duration.ofSeconds(cfg.integer("server.shutdown_grace_seconds", 0, 3600));
     int timeoutSeconds = cfg.integer("upstream.timeout_seconds", 1, 3600);
     int connectTimeout = cfg.integer("upstream.connect_timeout_seconds", 1, 600);
     if ("openai_api".equals(mode)) {
@@ -167,7 +170,7 @@ public final class Wiring implements AutoCloseable {
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     return Gateway.start(vertx, hp.host(), hp.port(), loops, perLoop,
             router -> router.route("/admin/*").subRouter(AdminApi.router(vertx, keys, usageService, adminKey, plans)))
-        .map(g -> new Wiring(vertx, g, closeables))
+        .map(g -> new Wiring(vertx, g, closeables, shutdownGrace))
         .onFailure(t -> {
           closeAll(closeables);
           vertx.close();
@@ -196,9 +199,6 @@ public final class Wiring implements AutoCloseable {
     }
   }
 
-  /** How long a stop waits for requests in flight. */
-  static final int SHUTDOWN_GRACE_SECONDS = 30;
-
   /** How long a stop waits, after aborting what is left, for those requests to be answered. */
   static final int SHUTDOWN_ABORT_SECONDS = 5;
 
@@ -209,7 +209,7 @@ public final class Wiring implements AutoCloseable {
    */
   @Override
   public void close() {
-    Duration grace = Duration.ofSeconds(SHUTDOWN_GRACE_SECONDS);
+    Duration grace = shutdownGrace;
     Logger log = LoggerFactory.getLogger(Wiring.class);
     try {
       Future<Void> stopped = gateway.shutdown(grace.plusSeconds(SHUTDOWN_ABORT_SECONDS + 1));

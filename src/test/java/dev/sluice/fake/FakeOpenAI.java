@@ -59,6 +59,10 @@ public final class FakeOpenAI implements AutoCloseable {
     record StallMidStream(int events) implements Fault {
     }
 
+    /** Send 200 headers (of an event stream when asked for one), then nothing, ever. */
+    record HeadersThenStall() implements Fault {
+    }
+
     static Fault status(int status, String message, String type) {
       ObjectNode err = Json.object();
       ObjectNode e = err.putObject("error");
@@ -87,6 +91,8 @@ public final class FakeOpenAI implements AutoCloseable {
   public final List<Seen> seen = new CopyOnWriteArrayList<>();
   public final AtomicInteger cancelledStreams = new AtomicInteger();
   public final AtomicInteger completedStreams = new AtomicInteger();
+  /** Requests of any kind whose connection the client (the gateway) closed before the answer ended. */
+  public final AtomicInteger abandoned = new AtomicInteger();
   /** Whether requests are kept in {@link #seen}; off for load tests, where the list would grow without bound. */
   public volatile boolean recordRequests = true;
 
@@ -132,6 +138,11 @@ public final class FakeOpenAI implements AutoCloseable {
             body.toString()));
       }
       Fault fault = faults.poll();
+      req.response().closeHandler(v -> {
+        if (!req.response().ended()) {
+          abandoned.incrementAndGet();
+        }
+      });
       if (fault instanceof Fault.SlowFirstByte slow) {
         vertx.setTimer(slow.millis(), t -> route(req, body, null));
       } else {
@@ -153,6 +164,12 @@ public final class FakeOpenAI implements AutoCloseable {
         return;
       }
       case Fault.Stall s -> {
+        return;
+      }
+      case Fault.HeadersThenStall s -> {
+        boolean sse = "text/event-stream".equals(req.getHeader("accept"));
+        resp.setChunked(true).putHeader("content-type", sse ? "text/event-stream; charset=utf-8" : "application/json");
+        resp.writeHead();
         return;
       }
       case null, default -> {
@@ -543,6 +560,7 @@ public final class FakeOpenAI implements AutoCloseable {
       if (!over[0]) {
         over[0] = true;
         cancelledStreams.incrementAndGet();
+        abandoned.incrementAndGet();
       }
     });
     Runnable[] step = new Runnable[1];
