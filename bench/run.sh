@@ -17,9 +17,9 @@ java="$JAVA_HOME/bin/java"
 mode=full
 if [ "${1:-}" = "--quick" ]; then mode=quick; fi
 if [ "$mode" = quick ]; then
-  warm=8; sat=5; rate_warm=4; rate_dur=6; stream_dur=6; hold_dur=8; hold_ramp=4
+  warm=8; sat=5; rate_warm=4; rate_dur=6; stream_dur=6; hold_dur=8; hold_ramp=4; mem_rounds=3; mem_streams=4000
 else
-  warm=20; sat=15; rate_warm=10; rate_dur=20; stream_dur=20; hold_dur=20; hold_ramp=5
+  warm=20; sat=15; rate_warm=10; rate_dur=20; stream_dur=20; hold_dur=20; hold_ramp=5; mem_rounds=10; mem_streams=20000
 fi
 rate=1000; streams=1000; stream_interval=100; hold=10000
 work="$(mktemp -d /tmp/sluice-bench.XXXXXX)"
@@ -198,6 +198,32 @@ for t in direct sluice; do
     { echo "rss_max_mib=$max"; echo "rss_hwm_mib=$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$spid/status")"; } \
       > "$res/hold_rss.properties"
   fi
+done
+
+# ---- memory across rounds of streams ----
+# Live heap after a full GC (jcmd GC.class_histogram counts live objects only) after each round of
+# short streams: a request that stays reachable once it ended shows as growth from round to round.
+live_heap() {
+  "$JAVA_HOME/bin/jcmd" "$spid" GC.class_histogram > "$work/histo.txt"
+  awk '/^Total/ {printf "%.1f", $3/1048576}' "$work/histo.txt"
+}
+live_count() { awk -v c="$1" '$4 == c {print $2; found=1} END {if (!found) print 0}' "$work/histo.txt"; }
+{
+  echo "rounds=$mem_rounds"
+  echo "streams_per_round=$mem_streams"
+  echo "round_0_live_mib=$(live_heap)"
+} > "$res/memory.properties"
+for r in $(seq 1 "$mem_rounds"); do
+  loadgen streams --url="$sluice/v1/chat/completions" --key="$key" --streams=$mem_streams --chunks=5 \
+    --interval-ms=20 --ramp-ms=$(( mem_streams / 4 )) --out="$res/memory_round_$r.properties" > /dev/null
+  sleep 1
+  {
+    echo "round_${r}_live_mib=$(live_heap)"
+    echo "round_${r}_routing_contexts=$(live_count io.vertx.ext.web.impl.RoutingContextImpl)"
+    echo "round_${r}_client_requests=$(live_count io.vertx.core.http.impl.HttpClientRequestImpl)"
+    echo "round_${r}_errors=$(sed -n 's/^errors=//p' "$res/memory_round_$r.properties")"
+  } >> "$res/memory.properties"
+  log "memory round $r/$mem_rounds: $(tail -4 "$res/memory.properties" | tr '\n' ' ')"
 done
 
 # ---- report ----

@@ -139,6 +139,8 @@ public final class BenchReport {
     double rss = num(hr, "rss_max_mib");
     row(held + " open streams: Sluice RSS (MiB)", "", f("%.0f", rss), "", "≤ 1024", rss <= 1024);
 
+    memoryRows(props("memory"));
+
     double idle = num(startup, "idle_rss_mib");
     row("Idle RSS after start-up (MiB)", "", f("%.0f", idle), "", "", null);
     double start = num(startup, "first_request_ms");
@@ -162,6 +164,37 @@ public final class BenchReport {
     sb.append('\n');
     sb.append(missed.isEmpty() ? "All targets met.\n" : "Targets missed: " + String.join("; ", missed) + ".\n");
     return sb.toString();
+  }
+
+  /**
+   * Live heap after a full GC, before the first round of streams and after each: flat within ± 10 % of
+   * the first round's figure when nothing a request made outlives it.
+   */
+  private void memoryRows(Properties m) {
+    int rounds = (int) num(m, "rounds");
+    if (rounds <= 0) {
+      return;
+    }
+    String per = m.getProperty("streams_per_round", "?");
+    double first = num(m, "round_1_live_mib");
+    double min = first;
+    double max = first;
+    StringBuilder series = new StringBuilder(f("%.0f", num(m, "round_0_live_mib")));
+    long errors = 0;
+    for (int r = 1; r <= rounds; r++) {
+      double v = num(m, "round_" + r + "_live_mib");
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+      series.append(" → ").append(f("%.0f", v));
+      errors += (long) num(m, "round_" + r + "_errors");
+    }
+    row(rounds + " rounds of " + per + " streams: live heap after GC (MiB), start → each round", "",
+        series.toString(), f("%+.0f %%", (max - min) / first * 100), "flat ± 10 %",
+        max <= first * 1.10 && min >= first * 0.90);
+    row("  after the last round: live RoutingContextImpl / HttpClientRequestImpl", "",
+        m.getProperty("round_" + rounds + "_routing_contexts", "?") + " / "
+            + m.getProperty("round_" + rounds + "_client_requests", "?"), "", "", null);
+    row("  stream errors over all rounds", "", Long.toString(errors), "", "0", errors == 0);
   }
 
   private static String errorKinds(Properties p) {
