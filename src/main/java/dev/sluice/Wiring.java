@@ -23,6 +23,12 @@ import dev.sluice.provider.openai.OpenAiProvider;
 import dev.sluice.relay.AccessLog;
 import dev.sluice.relay.Gateway;
 import dev.sluice.relay.Services;
+import dev.sluice.provider.UpstreamSpec;
+import dev.sluice.route.Dispatcher;
+import dev.sluice.route.RouteTable;
+import dev.sluice.route.UpstreamHealth;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -99,7 +105,6 @@ public final class Wiring implements AutoCloseable {
   /** Reads and checks the whole config before anything starts, so a bad value stops start-up. */
   public static Future<Wiring> start(Config cfg) {
     HostPort hp = listen(cfg);
-    String mode = cfg.oneOf("upstream.mode", "codex_oauth", "openai_api");
     ErrorRenderer errors = ErrorRenderer.of(cfg.oneOf("errors.style", "openai", "gateway"));
     boolean jsonLogs = "json".equals(cfg.oneOf("logging.format", "text", "json"));
     String level = cfg.oneOf("logging.level", "debug", "info", "warn", "error");
@@ -110,9 +115,11 @@ public final class Wiring implements AutoCloseable {
     Duration shutdownGrace = Duration.ofSeconds(cfg.integer("server.shutdown_grace_seconds", 0, 3600));
     int timeoutSeconds = cfg.integer("upstream.timeout_seconds", 1, 3600);
     int connectTimeout = cfg.integer("upstream.connect_timeout_seconds", 1, 600);
-    if ("openai_api".equals(mode)) {
-      cfg.url("upstream.base_url");
-    }
+    Map<String, UpstreamSpec> specs = UpstreamSpec.fromConfig(cfg);
+    RouteTable routes = RouteTable.fromConfig(cfg, specs.keySet());
+    UpstreamHealth health = new UpstreamHealth(cfg.integer("routing.failure_threshold", 1, 1000),
+        cfg.integer("routing.cooldown_seconds", 1, 86_400) * 1000L, System::nanoTime);
+    int maxAttempts = cfg.integer("routing.max_attempts", 1, 20);
     Plans plans = Plans.fromConfig(cfg);
     String adminKey = cfg.string("auth.admin_api_key");
 
@@ -121,29 +128,15 @@ public final class Wiring implements AutoCloseable {
         r -> Thread.ofPlatform().daemon().name("sluice-db-open").start(r));
     Vertx vertx = Vertx.vertx();
     List<AutoCloseable> closeables = new ArrayList<>();
-    // Each event loop gets its own upstream client and provider (see Gateway.start).
-    Function<HttpClient, Provider> providers = switch (mode) {
-      case "openai_api" -> client -> OpenAiProvider.fromConfig(client, cfg);
-      default -> {
-        CodexSettings codex = CodexSettings.fromConfig(cfg);
-        Accounts accounts;
-        try {
-          accounts = Accounts.fromConfig(cfg, Clock.systemUTC());
-        } catch (RuntimeException e) {
-          opening.thenAccept(Database::close);
-          vertx.close();
-          throw e;
-        }
-        closeables.add(accounts);
-        long reload = vertx.setPeriodic(ACCOUNTS_RELOAD_MILLIS, id -> vertx.executeBlocking(() -> {
-          accounts.reload();
-          return null;
-        }, false).onFailure(t -> org.slf4j.LoggerFactory.getLogger(Wiring.class)
-            .warn("re-reading the account files failed: {}", t.getMessage())));
-        closeables.add(() -> vertx.cancelTimer(reload));
-        yield client -> new CodexProvider(vertx, client, accounts.pool(), accounts.tokens(), codex, Clock.systemUTC());
-      }
-    };
+    // Each event loop gets its own upstream client and providers (see Gateway.start).
+    Function<HttpClient, Map<String, Provider>> providers;
+    try {
+      providers = providers(cfg, vertx, specs, closeables);
+    } catch (RuntimeException e) {
+      opening.thenAccept(Database::close);
+      vertx.close();
+      throw e;
+    }
 
     Database db;
     try {
@@ -165,8 +158,8 @@ public final class Wiring implements AutoCloseable {
     AccessLog accessLog = new AccessLog(jsonLogs);
     UsageService usageService = UsageService.create(db);
     Supplier<Services> perLoop = () -> new Services(auth, limiter, usage, validator::validate,
-        providers.apply(upstreamClient(vertx, connectTimeout)), errors, accessLog, Clock.systemUTC(), maxBody,
-        timeoutSeconds * 1000L);
+        new Dispatcher(routes, providers.apply(upstreamClient(vertx, connectTimeout)), specs, health, maxAttempts,
+            System::nanoTime), errors, accessLog, Clock.systemUTC(), maxBody, timeoutSeconds * 1000L);
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     return Gateway.start(vertx, hp.host(), hp.port(), loops, perLoop,
             router -> router.route("/admin/*").subRouter(AdminApi.router(vertx, keys, usageService, adminKey, plans)))
@@ -175,6 +168,38 @@ public final class Wiring implements AutoCloseable {
           closeAll(closeables);
           vertx.close();
         });
+  }
+
+  /**
+   * What each event loop builds for itself: one provider per configured upstream, on that loop's
+   * client. The ChatGPT account pool is one for the process, shared by every codex upstream.
+   */
+  private static Function<HttpClient, Map<String, Provider>> providers(Config cfg, Vertx vertx,
+                                                                        Map<String, UpstreamSpec> specs,
+                                                                        List<AutoCloseable> closeables) {
+    Accounts accounts = null;
+    if (specs.values().stream().anyMatch(s -> s.type() == UpstreamSpec.Type.CODEX)) {
+      Accounts pool = Accounts.fromConfig(cfg, Clock.systemUTC());
+      closeables.add(pool);
+      long reload = vertx.setPeriodic(ACCOUNTS_RELOAD_MILLIS, id -> vertx.executeBlocking(() -> {
+        pool.reload();
+        return null;
+      }, false).onFailure(t -> LoggerFactory.getLogger(Wiring.class)
+          .warn("re-reading the account files failed: {}", t.getMessage())));
+      closeables.add(() -> vertx.cancelTimer(reload));
+      accounts = pool;
+    }
+    CodexSettings codex = accounts == null ? null : CodexSettings.fromConfig(cfg);
+    Accounts pool = accounts;
+    return client -> {
+      Map<String, Provider> out = new LinkedHashMap<>();
+      specs.forEach((name, spec) -> out.put(name, switch (spec.type()) {
+        case OPENAI -> new OpenAiProvider(client, spec);
+        case CODEX -> new CodexProvider(vertx, client, pool.pool(), pool.tokens(), codex.withBaseUrl(spec.baseUrl()),
+            Clock.systemUTC());
+      }));
+      return out;
+    };
   }
 
   /** The client for upstream calls: no Nagle, keep-alive, no decompression, no pool cap. */

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Sluice wired from a config (as {@code sluice serve} does) on port 0, in front of a fake OpenAI. */
 public final class GatewayHarness implements AutoCloseable {
@@ -33,6 +34,14 @@ public final class GatewayHarness implements AutoCloseable {
 
   /** @param extraYamls more config documents, merged in order over the harness's own */
   public GatewayHarness(String... extraYamls) {
+    this(Map.of(), url -> "", extraYamls);
+  }
+
+  /**
+   * @param env the environment the config is read with
+   * @param byFakeUrl more config, given the harness's fake's base URL (for routes to it)
+   */
+  public GatewayHarness(Map<String, String> env, Function<String, String> byFakeUrl, String... extraYamls) {
     String yaml = """
         server:
           listen: "127.0.0.1:0"
@@ -47,10 +56,11 @@ public final class GatewayHarness implements AutoCloseable {
           api_key: "%s"
           timeout_seconds: 2
         """.formatted(KEY, tempDb(), fake.baseUrl(), UPSTREAM_KEY);
-    String[] docs = new String[extraYamls.length + 1];
+    String[] docs = new String[extraYamls.length + 2];
     docs[0] = yaml;
     System.arraycopy(extraYamls, 0, docs, 1, extraYamls.length);
-    Config cfg = Config.fromYaml(Map.of(), docs);
+    docs[docs.length - 1] = byFakeUrl.apply(fake.baseUrl());
+    Config cfg = Config.fromYaml(env, docs);
     config = cfg;
     sluice = Wiring.start(cfg).await();
   }

@@ -2,6 +2,7 @@ package dev.sluice.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -15,6 +16,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The merged configuration tree: built-in defaults, then the YAML file, then environment variables
@@ -57,6 +60,7 @@ public final class Config {
       }
     }
     applyEnv(tree, "", env);
+    expandVariables(tree, "", env);
     return new Config(tree);
   }
 
@@ -79,6 +83,7 @@ public final class Config {
       }
     }
     applyEnv(tree, "", env);
+    expandVariables(tree, "", env);
     return new Config(tree);
   }
 
@@ -126,6 +131,52 @@ public final class Config {
         e.setValue(TextNode.valueOf(value));
       }
     }
+  }
+
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+  /**
+   * Replaces {@code ${VAR}} in every text value with the environment's value, so secrets stay out of
+   * the file ({@code api_key: "${OPENAI_API_KEY}"}). An unset variable stops start-up naming the key.
+   */
+  private static void expandVariables(JsonNode node, String path, Map<String, String> env) {
+    if (node instanceof ObjectNode o) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+        var e = it.next();
+        String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+        if (e.getValue().isTextual()) {
+          e.setValue(TextNode.valueOf(expand(e.getValue().asText(), key, env)));
+        } else {
+          expandVariables(e.getValue(), key, env);
+        }
+      }
+    } else if (node instanceof ArrayNode a) {
+      for (int i = 0; i < a.size(); i++) {
+        String key = path + "[" + i + "]";
+        if (a.get(i).isTextual()) {
+          a.set(i, TextNode.valueOf(expand(a.get(i).asText(), key, env)));
+        } else {
+          expandVariables(a.get(i), key, env);
+        }
+      }
+    }
+  }
+
+  private static String expand(String value, String key, Map<String, String> env) {
+    if (value.indexOf("${") < 0) {
+      return value;
+    }
+    Matcher m = VARIABLE.matcher(value);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String v = env.get(m.group(1));
+      if (v == null) {
+        throw new ConfigException(key, "refers to ${" + m.group(1) + "}, which is not set in the environment");
+      }
+      m.appendReplacement(sb, Matcher.quoteReplacement(v));
+    }
+    m.appendTail(sb);
+    return sb.toString();
   }
 
   /** {@code upstream.base_url} → {@code SLUICE_UPSTREAM_BASE_URL}. */

@@ -106,11 +106,20 @@ public record ApiError(int status, String type, String message, String param, St
     return new ApiError(status, type, message, param, code, docUrl, h);
   }
 
+  public ApiError withParam(String param) {
+    return new ApiError(status, type, message, param, code, docUrl, headers);
+  }
+
   public ApiError withDocUrl(String url) {
     return new ApiError(status, type, message, param, code, url, headers);
   }
 
   public GatewayException exception() {
     return new GatewayException(this);
+  }
+
+  /** This error as an upstream's failure of the given kind (the router may try the next target). */
+  public GatewayException failure(FailureKind kind) {
+    return new GatewayException(this, kind, -1);
   }
 }

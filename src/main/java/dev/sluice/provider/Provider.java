@@ -1,5 +1,6 @@
 package dev.sluice.provider;
 
+import dev.sluice.relay.Endpoint;
 import io.vertx.core.Future;
 
 /**
@@ -8,8 +9,11 @@ import io.vertx.core.Future;
  * {@link UpstreamFailures} for transport failures).
  */
 public interface Provider {
-  /** Short name recorded in usage ("openai", "codex", ...). */
+  /** The upstream's name (its key under {@code upstreams:}), recorded in usage and shown to clients. */
   String name();
+
+  /** Whether it serves the endpoint, itself or by translation; a route skips targets that do not. */
+  boolean serves(Endpoint endpoint);
 
   /** Serves a POST endpoint. */
   Future<Reply> send(RelayCall call);

@@ -1,6 +1,7 @@
 package dev.sluice.provider;
 
 import dev.sluice.error.ApiError;
+import dev.sluice.error.FailureKind;
 import dev.sluice.error.GatewayException;
 import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
@@ -22,8 +23,7 @@ public final class UpstreamFailures {
     if (t instanceof GatewayException g) {
       return g.error();
     }
-    if (t instanceof TimeoutException || t instanceof ConnectTimeoutException
-        || (t.getClass().getSimpleName().contains("Timeout"))) {
+    if (isTimeout(t)) {
       return ApiError.upstreamTimeout();
     }
     if (t instanceof ConnectException || t instanceof UnknownHostException
@@ -45,6 +45,24 @@ public final class UpstreamFailures {
     LOG.error("upstream '{}' refused the gateway's credentials (HTTP {}): check its API key or sign-in", upstream,
         status);
     return ApiError.upstreamAuthFailed(upstream, status);
+  }
+
+  /** A transport failure before any response byte, classified for fallback. */
+  public static GatewayException transport(Throwable t) {
+    if (t instanceof GatewayException g) {
+      return g;
+    }
+    return fromThrowable(t).failure(isTimeout(t) ? FailureKind.TIMEOUT : FailureKind.UNREACHABLE);
+  }
+
+  private static boolean isTimeout(Throwable t) {
+    return t instanceof TimeoutException || t instanceof ConnectTimeoutException
+        || t.getClass().getSimpleName().contains("Timeout");
+  }
+
+  /** An upstream 5xx, classified for fallback. */
+  public static GatewayException status(int status) {
+    return fromStatus(status).failure(status == 503 || status == 529 ? FailureKind.OVERLOADED : FailureKind.SERVER_ERROR);
   }
 
   /** An upstream 5xx. */

@@ -10,23 +10,38 @@ import io.vertx.core.http.HttpClientResponse;
 /**
  * The tie between one client request and the upstream requests made for it. The relay opens one per
  * request and closes it when the request ends; providers {@link #attach} each upstream request they
- * make and report {@link #progress} whenever upstream bytes arrive.
+ * make, say when its response head arrived ({@link #responded}) and report {@link #progress} whenever
+ * upstream bytes arrive.
  *
  * <p>It enforces the two rules that hold in every phase, from the first upstream attempt to the last
  * streamed event: a client that hangs up cancels the upstream request ({@link #cancel}), and an upstream
- * that sends nothing for the timeout is given up on (the relay's {@code onTimeout} runs, then the
- * upstream request is cancelled). One timer per request, re-armed lazily, gone at {@link #close}.
+ * that sends nothing for its timeout is given up on. While an attempt is still being decided, a
+ * timeout resets the attempt's request and is remembered ({@link #takeTimeout}) so the router can tell
+ * it from other failures; once the relay is {@link #relaying} the reply, the relay's
+ * {@code onTimeout} ends the request. One timer per request, re-armed lazily, gone at {@link #close}.
  *
  * <p>All methods run on the request's event loop.
  */
 public final class UpstreamLink {
+  /** Whether the last attempt timed out, and when. */
+  public enum Timeout {
+    NONE,
+    /** Before the upstream's response head: nothing was answered, another target may be tried. */
+    BEFORE_RESPONSE,
+    /** After the response head: the upstream took the request; 504, no retry. */
+    AFTER_HEADERS
+  }
+
   private final Vertx vertx;
-  private final long timeoutNanos;
+  private long timeoutNanos;
   private Runnable onTimeout;
   private HttpClientRequest current;
   private long lastProgress;
   private long timer = -1;
   private boolean held;
+  private boolean responded;
+  private boolean relaying;
+  private Timeout timedOut = Timeout.NONE;
   private boolean cancelled;
   private boolean closed;
 
@@ -49,6 +64,25 @@ public final class UpstreamLink {
     return new UpstreamLink(null, 0, null);
   }
 
+  /** A new upstream attempt starts, with its upstream's timeout: the silence counted so far is forgiven. */
+  public void nextAttempt(long timeoutMillis) {
+    lastProgress = System.nanoTime();
+    responded = false;
+    timedOut = Timeout.NONE;
+    long nanos = timeoutMillis * 1_000_000L;
+    if (vertx == null || closed || nanos <= 0) {
+      return;
+    }
+    if (nanos != timeoutNanos || timer < 0) {
+      timeoutNanos = nanos;
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
+      arm(timeoutMillis);
+    }
+  }
+
   /** The upstream request now in flight; reset at once when the link was already cancelled. */
   public void attach(HttpClientRequest request) {
     if (cancelled || closed) {
@@ -56,12 +90,36 @@ public final class UpstreamLink {
       return;
     }
     current = request;
+    responded = false;
+    timedOut = Timeout.NONE;
+    lastProgress = System.nanoTime();
+    if (timer < 0 && vertx != null && timeoutNanos > 0) {
+      arm(timeoutNanos / 1_000_000L);
+    }
+  }
+
+  /** The attached request's response head arrived. */
+  public void responded() {
+    responded = true;
     lastProgress = System.nanoTime();
   }
 
   /** Upstream bytes arrived (headers, a body chunk or an event). */
   public void progress() {
     lastProgress = System.nanoTime();
+  }
+
+  /** The relay took the reply and writes it to the client: from now on a timeout ends the request. */
+  public void relaying() {
+    relaying = true;
+    lastProgress = System.nanoTime();
+  }
+
+  /** Whether (and when) the last attempt timed out; reading it clears it. */
+  public Timeout takeTimeout() {
+    Timeout t = timedOut;
+    timedOut = Timeout.NONE;
+    return t;
   }
 
   /**
@@ -75,7 +133,7 @@ public final class UpstreamLink {
     }
   }
 
-  /** Whether the request was cancelled (client gone, timed out, shutting down). */
+  /** Whether the request was cancelled (client gone, timed out while relayed, shutting down). */
   public boolean cancelled() {
     return cancelled;
   }
@@ -93,7 +151,7 @@ public final class UpstreamLink {
     }
   }
 
-  /** The request ended: the timer goes, references go, an upstream request still open is aborted. */
+  /** The request ended: the timer goes, references go. */
   public void close() {
     if (closed) {
       return;
@@ -104,11 +162,7 @@ public final class UpstreamLink {
       timer = -1;
     }
     onTimeout = null;
-    HttpClientRequest r = current;
     current = null;
-    if (r != null) {
-      r.reset();
-    }
   }
 
   /** Reads a whole response body, reporting progress per chunk (so the timeout applies to the body too). */
@@ -141,6 +195,14 @@ public final class UpstreamLink {
     long idle = System.nanoTime() - lastProgress;
     if (held || idle < timeoutNanos) {
       arm(held ? timeoutNanos / 1_000_000L : (timeoutNanos - idle) / 1_000_000L + 1);
+      return;
+    }
+    HttpClientRequest attempt = current;
+    if (!relaying && attempt != null) {
+      // the attempt's own failure follows; the router reads why with takeTimeout()
+      timedOut = responded ? Timeout.AFTER_HEADERS : Timeout.BEFORE_RESPONSE;
+      current = null;
+      attempt.reset();
       return;
     }
     Runnable r = onTimeout;

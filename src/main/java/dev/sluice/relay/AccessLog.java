@@ -17,9 +17,13 @@ public final class AccessLog {
     this.json = json;
   }
 
+  /**
+   * One request. {@code upstream} served it (or was tried last), asked for {@code upstreamModel};
+   * {@code attempts} lists every attempt when there was more than one ({@code up:model=outcome,...}).
+   */
   public record Entry(String requestId, String method, String path, String model, int status,
                       long latencyMillis, long upstreamLatencyMillis, String keyId, String errorCode,
-                      boolean stream) {
+                      boolean stream, String upstream, String upstreamModel, String attempts) {
   }
 
   public void log(Entry e) {
@@ -38,11 +42,18 @@ public final class AccessLog {
       n.put("key_id", e.keyId());
       n.put("error_code", e.errorCode());
       n.put("stream", e.stream());
+      n.put("upstream", e.upstream());
+      n.put("upstream_model", e.upstreamModel());
+      if (e.attempts() != null) {
+        n.put("attempts", e.attempts());
+      }
       LOG.info(Json.write(n));
     } else {
-      LOG.info("request_id={} method={} path={} model={} status={} latency_ms={} upstream_latency_ms={} key_id={} stream={} error_code={}",
+      LOG.info("request_id={} method={} path={} model={} status={} latency_ms={} upstream_latency_ms={} key_id={} "
+              + "stream={} error_code={} upstream={} upstream_model={}{}",
           e.requestId(), e.method(), e.path(), e.model(), e.status(), e.latencyMillis(),
-          e.upstreamLatencyMillis(), e.keyId(), e.stream(), e.errorCode());
+          e.upstreamLatencyMillis(), e.keyId(), e.stream(), e.errorCode(), e.upstream(), e.upstreamModel(),
+          e.attempts() == null ? "" : " attempts=" + e.attempts());
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
 import dev.sluice.keys.Principal;
+import dev.sluice.provider.AttemptLog;
 import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
 import dev.sluice.provider.UpstreamFailures;
@@ -66,6 +67,7 @@ public final class RelayHandler {
     String account;
     Map<String, String> limitHeaders = Map.of();
     UpstreamLink link;
+    final AttemptLog attempts = new AttemptLog();
     /** The stream being relayed, once the response head went out as an event stream. */
     Reply.Stream relaying;
     TokenEstimate relayed;
@@ -106,6 +108,10 @@ public final class RelayHandler {
             if (ex.model != null && !p.allows(ex.model)) {
               throw ApiError.modelNotAllowed(ex.model).exception();
             }
+            ApiError unroutable = services.dispatcher().refuse(endpoint, ex.model);
+            if (unroutable != null) {
+              throw unroutable.exception();
+            }
           }
           ObjectNode finalBody = body;
           return services.rateLimiter().admit(p, endpoint.endpointClass()).compose(adm -> {
@@ -120,8 +126,9 @@ public final class RelayHandler {
             ex.upstreamStartNanos = System.nanoTime();
             ex.link = UpstreamLink.open(ctx.vertx(), services.upstreamIdleMillis(), () -> timedOut(ex));
             RelayCall call = new RelayCall(endpoint, finalBody, ex.stream, ex.requestId, p, ctx.request().headers(),
-                finalBody == null ? null : ctx.body().buffer(), ex.link);
-            return endpoint == Endpoint.MODELS ? services.provider().models(call) : services.provider().send(call);
+                finalBody == null ? null : ctx.body().buffer(), ex.link, ex.attempts);
+            return endpoint == Endpoint.MODELS ? services.dispatcher().models(call)
+                : services.dispatcher().send(call);
           });
         })
         .onSuccess(reply -> {
@@ -240,6 +247,10 @@ public final class RelayHandler {
       }
     }
     resp.putHeader("X-Request-ID", ex.requestId);
+    String served = ex.attempts.upstream();
+    if (served != null) {
+      resp.putHeader("x-sluice-upstream", served);
+    }
     for (Map.Entry<String, String> h : ex.limitHeaders.entrySet()) {
       resp.putHeader(h.getKey(), h.getValue());
     }
@@ -294,6 +305,7 @@ public final class RelayHandler {
     resp.setChunked(true);
     ex.relaying = s;
     ex.relayed = new TokenEstimate();
+    ex.link.relaying();
     var source = s.source();
     UpstreamLink link = ex.link;
     Consumer<Buffer> out = buf -> {
@@ -425,16 +437,19 @@ public final class RelayHandler {
   private void record(Exchange ex, int status, String errorCode) {
     long latency = (System.nanoTime() - ex.startNanos) / 1_000_000;
     String keyId = ex.principal == null ? null : ex.principal.keyId();
+    AttemptLog attempts = ex.attempts;
     services.accessLog().log(new AccessLog.Entry(ex.requestId, ex.ctx.request().method().name(),
-        ex.ctx.request().path(), ex.model, status, latency, ex.upstreamLatencyMillis, keyId, errorCode, ex.stream));
+        ex.ctx.request().path(), ex.model, status, latency, ex.upstreamLatencyMillis, keyId, errorCode, ex.stream,
+        attempts.upstream(), attempts.model(), attempts.count() > 1 ? attempts.describe() : null));
     if (ex.principal != null && ex.endpoint != Endpoint.MODELS) {
       TokenUsage u = ex.usage;
       if (u.totalTokens() > 0) {
         services.rateLimiter().recordTokens(ex.principal, ex.endpoint.endpointClass(), u.totalTokens());
       }
       services.usage().record(new UsageRecord(services.clock().instant(), ex.requestId, keyId,
-          ex.endpoint.path(), ex.model, services.provider().name(), ex.account, u.promptTokens(),
-          u.completionTokens(), u.cachedTokens(), u.reasoningTokens(), latency, status, errorCode));
+          ex.endpoint.path(), ex.model, attempts.upstream(), ex.account, u.promptTokens(),
+          u.completionTokens(), u.cachedTokens(), u.reasoningTokens(), latency, status, errorCode, attempts.model(),
+          attempts.count()));
     }
   }
 

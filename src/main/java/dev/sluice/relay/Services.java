@@ -2,7 +2,7 @@ package dev.sluice.relay;
 
 import dev.sluice.error.ErrorRenderer;
 import dev.sluice.keys.Authenticator;
-import dev.sluice.provider.Provider;
+import dev.sluice.route.Dispatcher;
 import dev.sluice.ratelimit.RateLimiter;
 import dev.sluice.usage.UsageSink;
 import java.time.Clock;
@@ -16,6 +16,6 @@ import java.time.Clock;
  *     headers, in a body, between events), is given up on: 504 or the stream's timeout error event
  */
 public record Services(Authenticator authenticator, RateLimiter rateLimiter, UsageSink usage,
-                       BodyValidator validator, Provider provider, ErrorRenderer errors,
+                       BodyValidator validator, Dispatcher dispatcher, ErrorRenderer errors,
                        AccessLog accessLog, Clock clock, long maxBodyBytes, long upstreamIdleMillis) {
 }

@@ -25,8 +25,8 @@ public final class JdbcUsageStore implements UsageStore {
     Jdbc.inTransaction(db, "writing usage", c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_records (time_ms, day, "
           + "request_id, key_id, endpoint, model, upstream, account, prompt_tokens, completion_tokens, "
-          + "cached_tokens, reasoning_tokens, latency_ms, status, error_code) "
-          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + "cached_tokens, reasoning_tokens, latency_ms, status, error_code, upstream_model, attempts) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (UsageRecord r : records) {
           Instant time = r.time() == null ? Instant.now() : r.time();
           ps.setLong(1, time.toEpochMilli());
@@ -44,6 +44,8 @@ public final class JdbcUsageStore implements UsageStore {
           ps.setLong(13, r.latencyMillis());
           ps.setInt(14, r.status());
           ps.setString(15, clip(r.errorCode(), 100));
+          ps.setString(16, clip(r.upstreamModel(), 200));
+          ps.setInt(17, r.attempts());
           ps.addBatch();
         }
         ps.executeBatch();

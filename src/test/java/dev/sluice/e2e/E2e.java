@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Shared end-to-end helpers: which database Sluice runs on, keys made in it, usage rows read back. */
 final class E2e {
@@ -27,6 +28,11 @@ final class E2e {
     private boolean stopped;
 
     Gateway(Database.Dialect dialect, String... extraYaml) {
+      this(dialect, Map.of(), url -> "", extraYaml);
+    }
+
+    /** A gateway whose extra config names the harness's fake ({@code byFakeUrl} gets its base URL). */
+    Gateway(Database.Dialect dialect, Map<String, String> env, Function<String, String> byFakeUrl, String... extraYaml) {
       if (dialect == Database.Dialect.POSTGRESQL) {
         pg = TestDatabases.postgres();
         String storage = """
@@ -37,10 +43,10 @@ final class E2e {
         String[] docs = new String[extraYaml.length + 1];
         docs[0] = storage;
         System.arraycopy(extraYaml, 0, docs, 1, extraYaml.length);
-        h = new GatewayHarness(docs);
+        h = new GatewayHarness(env, byFakeUrl, docs);
       } else {
         pg = null;
-        h = new GatewayHarness(extraYaml);
+        h = new GatewayHarness(env, byFakeUrl, extraYaml);
       }
     }
 

@@ -270,11 +270,15 @@ public final class FakeOpenAI implements AutoCloseable {
     return prompt.isTextual() ? prompt.asText() : "";
   }
 
-  static ObjectNode models() {
+  /** The ids {@code GET /v1/models} lists. */
+  public volatile List<String> modelIds = List.of("gpt-4o", "gpt-4o-mini", "text-embedding-3-small", "dall-e-3",
+      "o3-mini");
+
+  ObjectNode models() {
     ObjectNode root = Json.object();
     root.put("object", "list");
     ArrayNode data = root.putArray("data");
-    for (String id : List.of("gpt-4o", "gpt-4o-mini", "text-embedding-3-small", "dall-e-3", "o3-mini")) {
+    for (String id : modelIds) {
       ObjectNode m = data.addObject();
       m.put("id", id);
       m.put("object", "model");

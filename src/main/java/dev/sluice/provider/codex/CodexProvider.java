@@ -84,6 +84,11 @@ public final class CodexProvider implements Provider {
   }
 
   @Override
+  public boolean serves(Endpoint endpoint) {
+    return endpoint == Endpoint.CHAT_COMPLETIONS || endpoint == Endpoint.RESPONSES || endpoint == Endpoint.MODELS;
+  }
+
+  @Override
   public Future<Reply> models(RelayCall call) {
     return models.list();
   }
@@ -212,7 +217,7 @@ public final class CodexProvider implements Provider {
             call.link().attach(req);
             return req.send(body).map(resp -> {
               resp.pause();
-              call.link().progress();
+              call.link().responded();
               return new Sent(req, resp);
             });
           })

@@ -26,6 +26,12 @@ public record CodexSettings(String baseUrl, String responsesPath, String modelsP
         Duration.ofSeconds(cfg.integer("upstream.codex_models_refresh_seconds", 1, 86_400)));
   }
 
+  /** The same settings against another backend address ({@code upstreams.NAME.base_url}). */
+  public CodexSettings withBaseUrl(String url) {
+    return new CodexSettings(url, responsesPath, modelsPath, clientVersion, originator, timeoutMillis, maxAttempts,
+        modelsTtl);
+  }
+
   String responsesUrl() {
     return baseUrl + responsesPath;
   }

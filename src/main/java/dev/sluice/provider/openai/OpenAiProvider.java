@@ -2,7 +2,7 @@ package dev.sluice.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.config.Config;
+import dev.sluice.error.FailureKind;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
 import dev.sluice.provider.Provider;
@@ -10,6 +10,7 @@ import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
 import dev.sluice.provider.UpstreamFailures;
 import dev.sluice.provider.UpstreamLink;
+import dev.sluice.provider.UpstreamSpec;
 import dev.sluice.relay.Endpoint;
 import dev.sluice.usage.TokenUsage;
 import io.vertx.core.Future;
@@ -21,7 +22,10 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /** Any OpenAI-compatible API: requests pass through, streams are copied event by event. */
 public final class OpenAiProvider implements Provider {
@@ -29,43 +33,36 @@ public final class OpenAiProvider implements Provider {
   private static final List<String> FORWARDED = List.of("user-agent", "openai-beta", "idempotency-key");
 
   private final HttpClient client;
-  private final String baseUrl;
+  private final UpstreamSpec spec;
   private final String authorization;
-  private final String modelsPath;
-  private final String chatPath;
-  private final String responsesPath;
 
-  public OpenAiProvider(HttpClient client, String baseUrl, String apiKey,
-                        String modelsPath, String chatPath, String responsesPath) {
+  public OpenAiProvider(HttpClient client, UpstreamSpec spec) {
     this.client = client;
-    this.baseUrl = baseUrl;
-    this.authorization = apiKey == null || apiKey.isEmpty() ? null : "Bearer " + apiKey;
-    this.modelsPath = modelsPath;
-    this.chatPath = chatPath;
-    this.responsesPath = responsesPath;
+    this.spec = spec;
+    this.authorization = spec.apiKey().isEmpty() ? null : "Bearer " + spec.apiKey();
     for (Endpoint e : Endpoint.values()) {
-      targets.put(e, Target.of(url(e)));
+      addresses.put(e, Address.of(url(e)));
     }
-  }
-
-  public static OpenAiProvider fromConfig(HttpClient client, Config cfg) {
-    return new OpenAiProvider(client, cfg.url("upstream.base_url"), cfg.string("upstream.api_key"),
-        cfg.string("upstream.models_path"), cfg.string("upstream.chat_completions_path"),
-        cfg.string("upstream.responses_path"));
   }
 
   @Override
   public String name() {
-    return "openai";
+    return spec.name();
+  }
+
+  @Override
+  public boolean serves(Endpoint endpoint) {
+    return spec.endpoints().contains(endpoint);
   }
 
   String url(Endpoint endpoint) {
     String path = switch (endpoint) {
-      case MODELS -> modelsPath;
-      case CHAT_COMPLETIONS -> chatPath;
-      case RESPONSES -> responsesPath;
+      case MODELS -> spec.path("models");
+      case CHAT_COMPLETIONS -> spec.path("chat_completions");
+      case RESPONSES -> spec.path("responses");
       default -> "/v1/" + endpoint.path();
     };
+    String baseUrl = spec.baseUrl();
     if (baseUrl.endsWith("/v1") && path.startsWith("/v1/")) {
       path = path.substring(3);
     }
@@ -73,21 +70,17 @@ public final class OpenAiProvider implements Provider {
   }
 
   /** Where each endpoint goes, parsed once rather than per request. */
-  private record Target(String host, int port, boolean ssl, String uri) {
-    static Target of(String url) {
-      java.net.URI u = java.net.URI.create(url);
+  private record Address(String host, int port, boolean ssl, String uri) {
+    static Address of(String url) {
+      URI u = URI.create(url);
       boolean ssl = "https".equals(u.getScheme());
       int port = u.getPort() > 0 ? u.getPort() : ssl ? 443 : 80;
       String uri = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
-      return new Target(u.getHost(), port, ssl, uri);
+      return new Address(u.getHost(), port, ssl, uri);
     }
   }
 
-  private final java.util.EnumMap<Endpoint, Target> targets = new java.util.EnumMap<>(Endpoint.class);
-
-  private Target target(Endpoint endpoint) {
-    return targets.get(endpoint);
-  }
+  private final Map<Endpoint, Address> addresses = new EnumMap<>(Endpoint.class);
 
   @Override
   public Future<Reply> models(RelayCall call) {
@@ -114,13 +107,14 @@ public final class OpenAiProvider implements Provider {
 
   private Future<Reply> exchange(RelayCall call, HttpMethod method, Buffer body, boolean stream,
                                  boolean clientWantsUsage) {
-    Target target = target(call.endpoint());
+    Address target = addresses.get(call.endpoint());
     RequestOptions options = new RequestOptions()
         .setMethod(method)
         .setHost(target.host())
         .setPort(target.port())
         .setSsl(target.ssl())
         .setURI(target.uri())
+        .setConnectTimeout(spec.connectTimeoutMillis())
         .putHeader("X-Request-ID", call.requestId())
         .putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");
     if (authorization != null) {
@@ -141,11 +135,11 @@ public final class OpenAiProvider implements Provider {
           link.attach(req);
           return (body == null ? req.send() : req.send(body)).map(resp -> {
             resp.pause();
-            link.progress();
+            link.responded();
             return new Sent(req, resp);
           });
         })
-        .recover(t -> Future.failedFuture(new GatewayException(UpstreamFailures.fromThrowable(t))))
+        .recover(t -> Future.failedFuture(UpstreamFailures.transport(t)))
         .compose(sent -> toReply(sent, clientWantsUsage, link));
   }
 
@@ -159,19 +153,20 @@ public final class OpenAiProvider implements Provider {
     if (status >= 500) {
       resp.resume();
       sent.request().reset();
-      return Future.failedFuture(new GatewayException(UpstreamFailures.fromStatus(status)));
+      return Future.failedFuture(UpstreamFailures.status(status));
     }
     if (status == 401) {
       resp.resume();
       sent.request().reset();
-      return Future.failedFuture(new GatewayException(UpstreamFailures.credentialsRefused(name(), status)));
+      return Future.failedFuture(
+          UpstreamFailures.credentialsRefused(name(), status).failure(FailureKind.CREDENTIALS));
     }
     if (status < 300 && contentType != null && contentType.startsWith("text/event-stream")) {
       return Future.succeededFuture(new Reply.Stream(status, resp.headers(), resp, () -> sent.request().reset(),
           new PassthroughStreamMapper(clientWantsUsage), null));
     }
     return link.body(resp)
-        .recover(t -> Future.failedFuture(new GatewayException(UpstreamFailures.fromThrowable(t))))
+        .recover(t -> Future.failedFuture(UpstreamFailures.transport(t)))
         .map(buf -> new Reply.Body(status, resp.headers(), buf, status < 300 ? usageOf(buf) : TokenUsage.NONE, null));
   }
 

@@ -8,7 +8,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
-import com.openai.errors.NotFoundException;
+import com.openai.errors.BadRequestException;
 import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
@@ -243,10 +243,10 @@ class CodexEndToEndTest {
   void endpointsTheBackendDoesNotOfferAreRefused() throws Exception {
     assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder()
         .model("text-embedding-3-small").input("x").build()))
-        .isInstanceOf(NotFoundException.class).hasMessageContaining("Codex backend does not offer");
+        .isInstanceOf(BadRequestException.class).hasMessageContaining("codex, which does not serve /v1/embeddings");
     HttpResponse<String> r = h.post("/v1/images/generations", "{\"model\":\"gpt-image-1\",\"prompt\":\"cat\"}");
-    assertThat(r.statusCode()).isEqualTo(404);
-    assertThat(r.body()).contains("does not offer /v1/images/generations");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("does not serve /v1/images/generations");
   }
 
   @Test
