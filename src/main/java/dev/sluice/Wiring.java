@@ -25,8 +25,7 @@ import dev.sluice.relay.Gateway;
 import dev.sluice.relay.Services;
 import dev.sluice.provider.UpstreamSpec;
 import dev.sluice.route.Dispatcher;
-import dev.sluice.route.RouteTable;
-import dev.sluice.route.UpstreamHealth;
+import dev.sluice.route.Routing;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import io.vertx.core.Future;
@@ -115,11 +114,7 @@ public final class Wiring implements AutoCloseable {
     Duration shutdownGrace = Duration.ofSeconds(cfg.integer("server.shutdown_grace_seconds", 0, 3600));
     int timeoutSeconds = cfg.integer("upstream.timeout_seconds", 1, 3600);
     int connectTimeout = cfg.integer("upstream.connect_timeout_seconds", 1, 600);
-    Map<String, UpstreamSpec> specs = UpstreamSpec.fromConfig(cfg);
-    RouteTable routes = RouteTable.fromConfig(cfg, specs.keySet());
-    UpstreamHealth health = new UpstreamHealth(cfg.integer("routing.failure_threshold", 1, 1000),
-        cfg.integer("routing.cooldown_seconds", 1, 86_400) * 1000L, System::nanoTime);
-    int maxAttempts = cfg.integer("routing.max_attempts", 1, 20);
+    Routing routing = Routing.fromConfig(cfg);
     Plans plans = Plans.fromConfig(cfg);
     String adminKey = cfg.string("auth.admin_api_key");
 
@@ -131,7 +126,7 @@ public final class Wiring implements AutoCloseable {
     // Each event loop gets its own upstream client and providers (see Gateway.start).
     Function<HttpClient, Map<String, Provider>> providers;
     try {
-      providers = providers(cfg, vertx, specs, closeables);
+      providers = providers(cfg, vertx, routing.upstreams(), closeables);
     } catch (RuntimeException e) {
       opening.thenAccept(Database::close);
       vertx.close();
@@ -158,11 +153,11 @@ public final class Wiring implements AutoCloseable {
     AccessLog accessLog = new AccessLog(jsonLogs);
     UsageService usageService = UsageService.create(db);
     Supplier<Services> perLoop = () -> new Services(auth, limiter, usage, validator::validate,
-        new Dispatcher(routes, providers.apply(upstreamClient(vertx, connectTimeout)), specs, health, maxAttempts,
-            System::nanoTime), errors, accessLog, Clock.systemUTC(), maxBody, timeoutSeconds * 1000L);
+        new Dispatcher(routing, providers.apply(upstreamClient(vertx, connectTimeout)), System::nanoTime), errors, accessLog, Clock.systemUTC(), maxBody, timeoutSeconds * 1000L);
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     return Gateway.start(vertx, hp.host(), hp.port(), loops, perLoop,
-            router -> router.route("/admin/*").subRouter(AdminApi.router(vertx, keys, usageService, adminKey, plans)))
+            router -> router.route("/admin/*").subRouter(AdminApi.router(vertx, keys, usageService, adminKey, plans,
+                routing)))
         .map(g -> new Wiring(vertx, g, closeables, shutdownGrace))
         .onFailure(t -> {
           closeAll(closeables);

@@ -12,6 +12,7 @@ import dev.sluice.keys.KeyAuthenticator;
 import dev.sluice.keys.KeyService;
 import dev.sluice.keys.NewKey;
 import dev.sluice.ratelimit.Plans;
+import dev.sluice.route.Routing;
 import dev.sluice.usage.UsageQuery;
 import dev.sluice.usage.UsageRow;
 import dev.sluice.usage.UsageService;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * POST   /admin/keys/{ref}/revoke  → key               (also DELETE /admin/keys/{ref})
  * POST   /admin/keys/{ref}/rotate  → key with "key"
  * GET    /admin/usage?key=&amp;since=&amp;by=model|key|day → {"object":"list","by","data":[row...],"total":row}
+ * GET    /admin/upstreams          → {"object":"list","data":[upstream health...],"routes":[...]}
  * </pre>
  */
 public final class AdminApi {
@@ -72,6 +74,12 @@ public final class AdminApi {
    * @param plans the configured plans, or null to accept any plan name
    */
   public static Router router(Vertx vertx, KeyService keys, UsageService usage, String adminKey, Plans plans) {
+    return router(vertx, keys, usage, adminKey, plans, null);
+  }
+
+  /** The admin router with {@code GET /admin/upstreams} ({@code routing} null: that route answers 404). */
+  public static Router router(Vertx vertx, KeyService keys, UsageService usage, String adminKey, Plans plans,
+                              Routing routing) {
     AdminApi api = new AdminApi(vertx, keys, usage, adminKey, plans);
     Router r = Router.router(vertx);
     r.route().handler(api::authorize);
@@ -83,6 +91,10 @@ public final class AdminApi {
     r.delete("/keys/:ref").handler(api::revoke);
     r.post("/keys/:ref/rotate").handler(api::rotate);
     r.get("/usage").handler(api::usage);
+    if (routing != null) {
+      r.get("/upstreams").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+          .end(Json.write(routing.status())));
+    }
     r.route().handler(ctx -> fail(ctx, ApiError.unsupportedEndpoint(ctx.request().path())));
     r.route().failureHandler(AdminApi::failure);
     return r;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sluice", mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "An OpenAI-compatible LLM gateway.",
-    subcommands = {ServeCommand.class, AuthCommand.class, KeysCommand.class, UsageCommand.class,
+    subcommands = {ServeCommand.class, AuthCommand.class, KeysCommand.class, UsageCommand.class, RoutesCommand.class,
         CommandLine.HelpCommand.class})
 public final class SluiceCommand implements Runnable {
   @CommandLine.Spec

@@ -42,22 +42,14 @@ public final class Dispatcher {
   private final int maxAttempts;
   private final ModelList models;
 
-  public Dispatcher(RouteTable table, Map<String, Provider> upstreams, Map<String, UpstreamSpec> specs,
-                    UpstreamHealth health, int maxAttempts, LongSupplier nanoTime) {
-    this.table = table;
+  /** @param upstreams this event loop's provider of each configured upstream */
+  public Dispatcher(Routing routing, Map<String, Provider> upstreams, LongSupplier nanoTime) {
+    this.table = routing.table();
     this.upstreams = Map.copyOf(upstreams);
-    this.specs = Map.copyOf(specs);
-    this.health = health;
-    this.maxAttempts = maxAttempts;
+    this.specs = Map.copyOf(routing.upstreams());
+    this.health = routing.health();
+    this.maxAttempts = routing.maxAttempts();
     this.models = new ModelList(table, this.upstreams, this.specs, nanoTime);
-  }
-
-  public RouteTable table() {
-    return table;
-  }
-
-  public UpstreamHealth health() {
-    return health;
   }
 
   /**
