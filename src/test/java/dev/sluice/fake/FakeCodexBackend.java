@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * A local stand-in for the ChatGPT Codex backend that enforces its request rules: a valid, unexpired
  * access token issued by {@link FakeOAuthIssuer} with a matching {@code chatgpt-account-id},
  * {@code originator} and {@code session_id} headers, {@code stream:true}, {@code store:false},
- * non-blank {@code instructions}, and no unsupported parameters (400 {@code {"detail":...}} as the
+ * non-blank {@code instructions}, {@code input} a list, and no unsupported parameters (400 {@code {"detail":...}} as the
  * real backend answers). It streams realistic Responses events with {@code x-codex-*} limit headers
  * and a {@code codex.rate_limits} event.
  *
@@ -256,6 +256,9 @@ public final class FakeCodexBackend implements AutoCloseable {
     if (!body.path("instructions").isTextual() || body.path("instructions").asText().isBlank()) {
       return "Instructions are required";
     }
+    if (!body.path("input").isArray()) {
+      return "Input must be a list";
+    }
     for (String f : UNSUPPORTED) {
       if (body.has(f)) {
         return "Unsupported parameter: " + f;
@@ -376,9 +379,6 @@ public final class FakeCodexBackend implements AutoCloseable {
   }
 
   private static String lastUserText(JsonNode input) {
-    if (input.isTextual()) {
-      return input.asText();
-    }
     String text = "";
     for (JsonNode item : input) {
       if (!"user".equals(item.path("role").asText())) {

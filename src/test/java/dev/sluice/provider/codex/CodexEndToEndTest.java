@@ -195,6 +195,20 @@ class CodexEndToEndTest {
   }
 
   @Test
+  void responsesWithAStringInputAreAnswered() throws Exception {
+    String[] bodies = {"{\"model\":\"gpt-5.3-codex\",\"input\":\"hello\"}",
+        "{\"model\":\"gpt-5.3-codex\",\"input\":\"hello\",\"stream\":true}"};
+    for (String body : bodies) {
+      HttpResponse<String> r = h.post("/v1/responses", body);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).contains("echo: hello");
+      JsonNode input = h.backend.last().body().path("input");
+      assertThat(input.path(0).path("role").asText()).isEqualTo("user");
+      assertThat(input.path(0).path("content").path(0).path("text").asText()).isEqualTo("hello");
+    }
+  }
+
+  @Test
   void responsesStreamPassesEventsAndCodexClientFieldsThrough() throws Exception {
     try (StreamResponse<ResponseStreamEvent> s = client.responses().createStreaming(
         ResponseCreateParams.builder().model("gpt-5.3-codex").input("ping pong").build())) {
