@@ -62,6 +62,7 @@ public final class FakeCodexBackend implements AutoCloseable {
   private final AtomicInteger nextStatus = new AtomicInteger();
   private final AtomicInteger modelCalls = new AtomicInteger();
   private final AtomicInteger responses = new AtomicInteger();
+  private volatile double streamedPrimaryUsed = 13.0;
 
   private FakeCodexBackend(FakeOAuthIssuer issuer, Clock clock) {
     this.issuer = issuer;
@@ -91,6 +92,11 @@ public final class FakeCodexBackend implements AutoCloseable {
   /** From now on the account answers 429 usage_limit_reached with this {@code resets_in_seconds}. */
   public void exhaust(String accountId, long resetsInSeconds) {
     exhausted.put(accountId, resetsInSeconds);
+  }
+
+  /** From now on the {@code codex.rate_limits} event of every stream reports this primary usage. */
+  public void streamedPrimaryUsed(double percent) {
+    streamedPrimaryUsed = percent;
   }
 
   /** The backend no longer accepts this access token (401), as after a revocation. */
@@ -356,9 +362,9 @@ public final class FakeCodexBackend implements AutoCloseable {
       events.add(event("response.output_item.done").put("output_index", 0).set("item", done));
       output.add(done);
     }
-    ObjectNode rl = event("codex.rate_limits");
+    ObjectNode rl = event("codex.rate_limits").put("plan_type", "plus");
     ObjectNode limits = rl.putObject("rate_limits");
-    limits.putObject("primary").put("used_percent", 13.0).put("window_minutes", 300).put("resets_at", now + 3600);
+    limits.putObject("primary").put("used_percent", streamedPrimaryUsed).put("window_minutes", 300).put("resets_at", now + 3600);
     limits.putObject("secondary").put("used_percent", 41.0).put("window_minutes", 10080).put("resets_at", now + 86_400);
     events.add(rl);
     ObjectNode completed = base.deepCopy().put("status", "completed");

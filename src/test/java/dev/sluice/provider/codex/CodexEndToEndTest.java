@@ -213,6 +213,7 @@ class CodexEndToEndTest {
     try (StreamResponse<ResponseStreamEvent> s = client.responses().createStreaming(
         ResponseCreateParams.builder().model("gpt-5.3-codex").input("ping pong").build())) {
       List<ResponseStreamEvent> events = s.stream().toList();
+      assertThat(events).extracting(PublicResponseEventsTest::variant).doesNotContain("unknown");
       String text = events.stream().filter(ResponseStreamEvent::isOutputTextDelta)
           .map(e -> e.asOutputTextDelta().delta()).collect(Collectors.joining());
       assertThat(text).isEqualTo("echo: ping pong");
@@ -230,8 +231,8 @@ class CodexEndToEndTest {
     HttpResponse<String> r = h.post("/v1/responses", body, "session-id", "sess-123", "thread-id", "thread-1",
         "x-codex-turn-metadata", "{\"turn\":1}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    assertThat(r.body()).contains("event: response.created").contains("event: codex.rate_limits")
-        .contains("event: response.completed");
+    assertThat(r.body()).contains("event: response.created").contains("event: response.completed")
+        .doesNotContain("codex.rate_limits").doesNotContain("plan_type");
     FakeCodexBackend.Seen seen = h.backend.last();
     JsonNode sent = Json.parse(body);
     assertThat(seen.headers().get("session_id")).isEqualTo("sess-123");

@@ -96,6 +96,22 @@ class CodexPoolTest {
   }
 
   @Test
+  void theBackendsRateLimitsEventFeedsThePoolAndStaysWithIt() throws Exception {
+    try (CodexHarness h = new CodexHarness("acct-a")) {
+      h.backend.streamedPrimaryUsed(100);
+      HttpResponse<String> r = h.post("/v1/responses", "{\"model\":\"gpt-5.3-codex\",\"stream\":true,\"input\":\"hi\"}");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).contains("event: response.completed").doesNotContain("rate_limits");
+      int seen = h.backend.requests().size();
+      // the event said the account's window is full: the pool rests it without asking the backend
+      HttpResponse<String> next = h.post("/v1/responses", "{\"model\":\"gpt-5.3-codex\",\"input\":\"hi\"}");
+      assertThat(next.statusCode()).as(next.body()).isEqualTo(429);
+      assertThat(Json.parse(next.body()).path("error").path("code").asText()).isEqualTo("usage_limit_reached");
+      assertThat(h.backend.requests()).hasSize(seen);
+    }
+  }
+
+  @Test
   void sameCacheKeySticksToOneAccount() throws Exception {
     try (CodexHarness h = new CodexHarness("acct-a", "acct-b", "acct-c")) {
       int from = h.backend.requests().size();
