@@ -126,6 +126,30 @@ class AccountPoolTest {
   }
 
   @Test
+  void aResetDueNowRestsTheAccountForSecondsNotTheDefaultCooldown() throws Exception {
+    add("a");
+    clock.advance(Duration.ofMillis(700));
+    long passed = clock.instant().getEpochSecond();
+    for (int in : new int[] {0, 1}) {
+      pool.onUsageLimitReached("a", json("{\"error\":{\"type\":\"usage_limit_reached\",\"resets_at\":" + passed
+          + ",\"resets_in_seconds\":" + in + "}}"));
+      ApiError e = none(null);
+      assertThat(e.status()).isEqualTo(429);
+      assertThat(e.headers()).containsEntry("Retry-After", "1");
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(pick(null)).isEqualTo("a");
+    }
+  }
+
+  @Test
+  void aPassedResetWithoutSecondsFallsBackToTheDefaultCooldown() throws Exception {
+    add("a");
+    long passed = clock.instant().minusSeconds(5).getEpochSecond();
+    pool.onUsageLimitReached("a", json("{\"error\":{\"type\":\"usage_limit_reached\",\"resets_at\":" + passed + "}}"));
+    assertThat(pool.status().get(0).cooldownUntil()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
+  }
+
+  @Test
   void usageLimitWithoutResetUsesAKnownFullWindowOrTheDefaultCooldown() throws Exception {
     add("a", "b");
     pool.onUsageLimitReached("a", json("{\"error\":{\"type\":\"usage_limit_reached\"}}"));

@@ -89,9 +89,17 @@ public final class FakeCodexBackend implements AutoCloseable {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
-  /** From now on the account answers 429 usage_limit_reached with this {@code resets_in_seconds}. */
+  /**
+   * From now on the account answers 429 usage_limit_reached with this {@code resets_in_seconds} and
+   * the matching {@code resets_at} (whole epoch seconds, rounded down as the backend does).
+   */
   public void exhaust(String accountId, long resetsInSeconds) {
     exhausted.put(accountId, resetsInSeconds);
+  }
+
+  /** The account has capacity again. */
+  public void restore(String accountId) {
+    exhausted.remove(accountId);
   }
 
   /** From now on the {@code codex.rate_limits} event of every stream reports this primary usage. */
@@ -230,7 +238,8 @@ public final class FakeCodexBackend implements AutoCloseable {
     if (resets != null) {
       ObjectNode e = Json.object();
       e.putObject("error").put("type", "usage_limit_reached").put("message", "The usage limit has been reached")
-          .put("plan_type", "plus").put("resets_in_seconds", resets);
+          .put("plan_type", "plus").put("resets_in_seconds", resets)
+          .put("resets_at", clock.instant().getEpochSecond() + resets);
       error(ctx, 429, e);
       return 429;
     }

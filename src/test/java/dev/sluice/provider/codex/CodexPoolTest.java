@@ -60,6 +60,20 @@ class CodexPoolTest {
   }
 
   @Test
+  void aUsageLimitThatResetsNowRestsTheOnlyAccountForASecond() throws Exception {
+    try (CodexHarness h = new CodexHarness("acct-a")) {
+      h.backend.exhaust("acct-a", 0);
+      HttpResponse<String> r = h.post("/v1/chat/completions", chat("limited", ""));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+      assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+      h.backend.restore("acct-a");
+      Thread.sleep(1100);
+      HttpResponse<String> after = h.post("/v1/chat/completions", chat("back", ""));
+      assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void usageLimitInsideAStreamBeforeOutputMovesToTheNextAccount() throws Exception {
     try (CodexHarness h = new CodexHarness("acct-a", "acct-b")) {
       h.backend.failNext(FakeCodexBackend.Failure.USAGE_LIMIT_BEFORE_OUTPUT);
