@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Answers echo the last user text ("echo: TEXT", one delta per word). When the request has
  * function tools and the user text contains "use tools", it calls every function tool (up to three)
  * with streamed arguments {@code {"city":"Paris","n":I}} instead. Faults: per-account usage limits
- * ({@link #exhaust}), rejected access tokens ({@link #rejectToken}), a failing next response
+ * ({@link #exhaust}), rejected access tokens ({@link #rejectToken}), a failing or cut next response
  * ({@link #failNext}) or status ({@link #failNextWithStatus}).
  */
 public final class FakeCodexBackend implements AutoCloseable {
@@ -49,7 +49,7 @@ public final class FakeCodexBackend implements AutoCloseable {
   }
 
   /** How the next streamed response fails. */
-  public enum Failure { BEFORE_OUTPUT, AFTER_TEXT, USAGE_LIMIT_BEFORE_OUTPUT }
+  public enum Failure { BEFORE_OUTPUT, AFTER_TEXT, USAGE_LIMIT_BEFORE_OUTPUT, CUT_BEFORE_OUTPUT }
 
   private final Vertx vertx = Vertx.vertx();
   private final FakeOAuthIssuer issuer;
@@ -304,6 +304,11 @@ public final class FakeCodexBackend implements AutoCloseable {
       send(resp, events);
       return;
     }
+    if (failure == Failure.CUT_BEFORE_OUTPUT) {
+      write(resp, events);
+      ctx.request().connection().close();
+      return;
+    }
     if (failure == Failure.USAGE_LIMIT_BEFORE_OUTPUT) {
       ObjectNode r = base.deepCopy().put("status", "failed");
       r.putObject("error").put("code", "usage_limit_reached").put("message", "The usage limit has been reached.");
@@ -420,11 +425,15 @@ public final class FakeCodexBackend implements AutoCloseable {
   }
 
   private void send(HttpServerResponse resp, List<ObjectNode> events) {
+    write(resp, events);
+    resp.end();
+  }
+
+  private void write(HttpServerResponse resp, List<ObjectNode> events) {
     for (ObjectNode e : events) {
       e.put("sequence_number", sequence.incrementAndGet());
       resp.write("event: " + e.path("type").asText() + "\ndata: " + Json.write(e) + "\n\n");
     }
-    resp.end();
   }
 
   private static void detail(RoutingContext ctx, int status, String message) {

@@ -261,8 +261,7 @@ public final class CodexProvider implements Provider {
         if (ar.failed()) {
           sent.request().reset();
           if (ar.cause() instanceof Prefetch.TransportFailure f) {
-            pool.onFailure(id);
-            return moveOn(id, UpstreamFailures.fromThrowable(f.getCause()));
+            return transportFailed(id, f);
           }
           GatewayException g = Prefetch.toGateway(ar.cause());
           if ("usage_limit_reached".equals(g.error().code())) {
@@ -317,7 +316,7 @@ public final class CodexProvider implements Provider {
           sent.request().reset();
         }
       });
-      resp.exceptionHandler(t -> promise.tryFail(new GatewayException(UpstreamFailures.fromThrowable(t))));
+      resp.exceptionHandler(t -> promise.tryFail(new Prefetch.TransportFailure(t)));
       resp.endHandler(v -> {
         if (promise.future().isComplete()) {
           return;
@@ -340,13 +339,22 @@ public final class CodexProvider implements Provider {
         }
       });
       resp.resume();
-      // nothing has reached the client yet: an account that ran out moves the request on
+      // nothing has reached the client yet: a cut stream or an account that ran out moves the request on
       return promise.future().recover(t -> {
+        if (t instanceof Prefetch.TransportFailure f) {
+          return transportFailed(id, f);
+        }
         if (t instanceof GatewayException g && "usage_limit_reached".equals(g.error().code())) {
           return usageLimitInStream(id, g);
         }
         return Future.failedFuture(t);
       });
+    }
+
+    /** The connection failed before the client got anything: it counts against the account; next one. */
+    Future<Reply> transportFailed(String id, Prefetch.TransportFailure f) {
+      pool.onFailure(id);
+      return moveOn(id, UpstreamFailures.fromThrowable(f.getCause()));
     }
 
     Future<Reply> usageLimitInStream(String id, GatewayException g) {

@@ -126,6 +126,26 @@ class CodexPoolTest {
   }
 
   @Test
+  void aStreamCutBeforeOutputMovesToTheNextAccountForStreamingAndJsonClients() throws Exception {
+    try (CodexHarness h = new CodexHarness("acct-a", "acct-b")) {
+      String[] requests = {"/v1/chat/completions", chat("cut json", ""),
+          "/v1/chat/completions", chat("cut stream", ",\"stream\":true"),
+          "/v1/responses", "{\"model\":\"gpt-5.3-codex\",\"input\":\"cut json\"}",
+          "/v1/responses", "{\"model\":\"gpt-5.3-codex\",\"input\":\"cut stream\",\"stream\":true}"};
+      for (int i = 0; i < requests.length; i += 2) {
+        h.backend.failNext(FakeCodexBackend.Failure.CUT_BEFORE_OUTPUT);
+        int from = h.backend.requests().size();
+        HttpResponse<String> r = h.post(requests[i], requests[i + 1]);
+        assertThat(r.statusCode()).as(requests[i + 1] + ": " + r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("cut ");
+        List<FakeCodexBackend.Seen> seen = since(h, from);
+        assertThat(seen).as(requests[i + 1]).hasSize(2);
+        assertThat(seen.get(1).accountId()).isNotEqualTo(seen.get(0).accountId());
+      }
+    }
+  }
+
+  @Test
   void sameCacheKeySticksToOneAccount() throws Exception {
     try (CodexHarness h = new CodexHarness("acct-a", "acct-b", "acct-c")) {
       int from = h.backend.requests().size();
