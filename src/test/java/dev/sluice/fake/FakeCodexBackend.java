@@ -248,7 +248,31 @@ public final class FakeCodexBackend implements AutoCloseable {
       detail(ctx, 400, problem);
       return 400;
     }
+    String unresolvable = unresolvableItem(body.path("input"));
+    if (unresolvable != null) {
+      ObjectNode e = Json.object();
+      e.putObject("error").put("message", "Item with id '" + unresolvable + "' not found. Items are not persisted "
+          + "when `store` is set to false. Try again with `store` set to true, or remove this item from your input.")
+          .put("type", "invalid_request_error").put("param", "input").putNull("code");
+      error(ctx, 400, e);
+      return 400;
+    }
     return 200;
+  }
+
+  /**
+   * The id of an input item that needs storage (which {@code store:false} rules out): an
+   * {@code item_reference}, or a reasoning item without its {@code encrypted_content}; else null.
+   */
+  private static String unresolvableItem(JsonNode input) {
+    for (JsonNode item : input) {
+      String type = item.path("type").asText(null);
+      boolean reference = type == null ? item.size() == 1 && item.has("id") : type.equals("item_reference");
+      if (reference || "reasoning".equals(type) && !item.path("encrypted_content").isTextual()) {
+        return item.path("id").asText("");
+      }
+    }
+    return null;
   }
 
   private static String problem(RoutingContext ctx, JsonNode body) {
@@ -325,13 +349,27 @@ public final class FakeCodexBackend implements AutoCloseable {
     }
     ArrayNode output = Json.MAPPER.createArrayNode();
     int outputTokens = 5;
+    if (req.path("reasoning").isObject()) {
+      ObjectNode reasoning = Json.object().put("type", "reasoning").put("id", "rs_" + id);
+      reasoning.putArray("summary");
+      events.add(event("response.output_item.added").put("output_index", 0).set("item", reasoning.deepCopy()));
+      for (JsonNode inc : req.path("include")) {
+        if (inc.asText().equals("reasoning.encrypted_content")) {
+          reasoning.put("encrypted_content", "enc:" + id);
+        }
+      }
+      events.add(event("response.output_item.done").put("output_index", 0).set("item", reasoning));
+      output.add(reasoning);
+    }
+    int first = output.size();
     if (!tools.isEmpty() && text.contains("use tools")) {
-      for (int i = 0; i < tools.size(); i++) {
-        String itemId = "fc_" + i;
-        String callId = "call_" + id + "_" + i;
-        String args = "{\"city\":\"Paris\",\"n\":" + i + "}";
+      for (int n = 0; n < tools.size(); n++) {
+        int i = first + n;
+        String itemId = "fc_" + id + "_" + n;
+        String callId = "call_" + id + "_" + n;
+        String args = "{\"city\":\"Paris\",\"n\":" + n + "}";
         ObjectNode item = Json.object().put("type", "function_call").put("id", itemId).put("call_id", callId)
-            .put("name", tools.get(i)).put("arguments", "").put("status", "in_progress");
+            .put("name", tools.get(n)).put("arguments", "").put("status", "in_progress");
         events.add(event("response.output_item.added").put("output_index", i).set("item", item));
         for (String piece : new String[] {args.substring(0, 5), args.substring(5, 12), args.substring(12)}) {
           events.add(event("response.function_call_arguments.delta").put("item_id", itemId).put("output_index", i)
@@ -350,14 +388,14 @@ public final class FakeCodexBackend implements AutoCloseable {
       ObjectNode item = Json.object().put("type", "message").put("id", itemId).put("role", "assistant")
           .put("status", "in_progress");
       item.putArray("content");
-      events.add(event("response.output_item.added").put("output_index", 0).set("item", item));
+      events.add(event("response.output_item.added").put("output_index", first).set("item", item));
       ObjectNode part = Json.object().put("type", "output_text").put("text", "");
       part.putArray("annotations");
-      events.add(event("response.content_part.added").put("item_id", itemId).put("output_index", 0)
+      events.add(event("response.content_part.added").put("item_id", itemId).put("output_index", first)
           .put("content_index", 0).set("part", part));
       String[] words = answer.split("(?<= )");
       for (int i = 0; i < words.length; i++) {
-        events.add(event("response.output_text.delta").put("item_id", itemId).put("output_index", 0)
+        events.add(event("response.output_text.delta").put("item_id", itemId).put("output_index", first)
             .put("content_index", 0).put("delta", words[i]));
         outputTokens++;
         if (failure == Failure.AFTER_TEXT && i == 1) {
@@ -366,14 +404,14 @@ public final class FakeCodexBackend implements AutoCloseable {
           return;
         }
       }
-      events.add(event("response.output_text.done").put("item_id", itemId).put("output_index", 0)
+      events.add(event("response.output_text.done").put("item_id", itemId).put("output_index", first)
           .put("content_index", 0).put("text", answer));
       ObjectNode donePart = part.deepCopy().put("text", answer);
-      events.add(event("response.content_part.done").put("item_id", itemId).put("output_index", 0)
+      events.add(event("response.content_part.done").put("item_id", itemId).put("output_index", first)
           .put("content_index", 0).set("part", donePart));
       ObjectNode done = item.deepCopy().put("status", "completed");
       done.putArray("content").add(donePart);
-      events.add(event("response.output_item.done").put("output_index", 0).set("item", done));
+      events.add(event("response.output_item.done").put("output_index", first).set("item", done));
       output.add(done);
     }
     ObjectNode rl = event("codex.rate_limits").put("plan_type", "plus");

@@ -39,6 +39,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The ChatGPT Codex backend with a pool of signed-in accounts. {@code /v1/responses} is relayed with
@@ -63,6 +64,7 @@ public final class CodexProvider implements Provider {
   private final CodexSettings settings;
   private final Clock clock;
   private final CodexModels models;
+  private final RelayedItems items;
 
   public CodexProvider(Vertx vertx, HttpClient client, AccountPool pool, TokenManager tokens, CodexSettings settings,
                        Clock clock) {
@@ -73,6 +75,7 @@ public final class CodexProvider implements Provider {
     this.settings = settings;
     this.clock = clock;
     this.models = new CodexModels(vertx, client, pool, tokens, settings, clock);
+    this.items = new RelayedItems(clock);
   }
 
   @Override
@@ -94,12 +97,13 @@ public final class CodexProvider implements Provider {
           + "Sluice in openai_api mode for this endpoint", "unsupported_endpoint").exception());
     }
     ObjectNode request;
+    ObjectNode backend;
     try {
       request = ep == Endpoint.CHAT_COMPLETIONS ? ChatToResponsesRequest.translate(call.body()) : call.body();
+      backend = items.expand(CodexRequestRules.forBackend(request));
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    ObjectNode backend = CodexRequestRules.forBackend(request);
     String header = call.clientHeaders().get("session_id");
     if (header == null) {
       header = call.clientHeaders().get("session-id");
@@ -271,18 +275,20 @@ public final class CodexProvider implements Provider {
           return Future.failedFuture(g);
         }
         sent.request().idleTimeout(TimeUnit.DAYS.toMillis(1));
-        CodexStream mapper = newStream(ev -> pool.onRateLimitsEvent(id, ev));
+        CodexStream mapper = newStream(id);
         return Future.succeededFuture(new Reply.Stream(200, MultiMap.caseInsensitiveMultiMap(),
             new ReplayStream(sent.response(), ar.result()), () -> sent.request().reset(), mapper, id));
       });
     }
 
-    CodexStream newStream(java.util.function.Consumer<JsonNode> rateLimits) {
+    /** The stream mapper; {@code servingAccount} null for a probe, which reports nothing to the pool or cache. */
+    CodexStream newStream(String servingAccount) {
+      Consumer<JsonNode> rateLimits = servingAccount == null ? null : ev -> pool.onRateLimitsEvent(servingAccount, ev);
       if (call.endpoint() == Endpoint.CHAT_COMPLETIONS) {
         boolean includeUsage = call.body().path("stream_options").path("include_usage").asBoolean(false);
         return new ChatStream(call.model(), includeUsage, clock, rateLimits);
       }
-      return new ResponsesStream(rateLimits);
+      return new ResponsesStream(rateLimits, servingAccount == null ? null : items::onEvent);
     }
 
     Future<Reply> collect(String id, Sent sent) {
@@ -302,6 +308,7 @@ public final class CodexProvider implements Provider {
           completion.onEvent(n);
         } else {
           assembler.onEvent(n);
+          items.onEvent(n);
         }
       });
       HttpClientResponse resp = sent.response();

@@ -17,12 +17,18 @@ import java.util.function.Consumer;
  */
 final class ResponsesStream extends CodexStream {
   private final Consumer<JsonNode> rateLimits;
+  private final Consumer<JsonNode> relayed;
   private boolean committed;
   private boolean ended;
   private TokenUsage usage = TokenUsage.NONE;
 
-  ResponsesStream(Consumer<JsonNode> rateLimits) {
+  /**
+   * @param rateLimits gets the {@code codex.rate_limits} events, or null
+   * @param relayed gets every event passed to the client (see {@link RelayedItems#onEvent}), or null
+   */
+  ResponsesStream(Consumer<JsonNode> rateLimits, Consumer<JsonNode> relayed) {
     this.rateLimits = rateLimits;
+    this.relayed = relayed;
   }
 
   @Override
@@ -53,6 +59,9 @@ final class ResponsesStream extends CodexStream {
       committed = true;
     }
     out.accept(SseWriter.encode(raw));
+    if (relayed != null) {
+      relayed.accept(event);
+    }
   }
 
   @Override
