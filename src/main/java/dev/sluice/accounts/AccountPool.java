@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sluice.error.ApiError;
+import dev.sluice.ratelimit.RateLimitHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -252,22 +253,28 @@ public final class AccountPool {
       }
     }
     if (usageLimited) {
-      long secs = retryAfter(earliest, now);
-      return ApiError.of(429, "usage_limit_reached",
-          "every ChatGPT account has reached its usage limit; the earliest is available again in " + secs + " s",
-          "usage_limit_reached").withHeader("Retry-After", Long.toString(secs));
+      long ms = retryAfterMillis(earliest, now);
+      return withRetryAfter(ApiError.of(429, "usage_limit_reached",
+          "every ChatGPT account has reached its usage limit; the earliest is available again in "
+              + Math.ceilDiv(ms, 1000) + " s", "usage_limit_reached"), ms);
     }
     ApiError e = ApiError.of(503, ApiError.SERVICE_UNAVAILABLE,
         "no ChatGPT account is available right now (all are failing or were tried)", "no_accounts");
-    return earliest == null ? e : e.withHeader("Retry-After", Long.toString(retryAfter(earliest, now)));
+    return earliest == null ? e : withRetryAfter(e, retryAfterMillis(earliest, now));
   }
 
-  private static long retryAfter(Instant at, Instant now) {
+  /** Milliseconds until {@code at}, rounded up, at least 1 s when unknown and 1 ms otherwise. */
+  private static long retryAfterMillis(Instant at, Instant now) {
     if (at == null) {
-      return 1;
+      return 1000;
     }
-    long ms = Duration.between(now, at).toMillis();
-    return Math.max(1, (ms + 999) / 1000);
+    return Math.max(1, Math.ceilDiv(Duration.between(now, at).toNanos(), 1_000_000L));
+  }
+
+  /** {@code Retry-After} (whole seconds, rounded up, at least 1) and {@code retry-after-ms}, as the key limiter sends. */
+  private static ApiError withRetryAfter(ApiError e, long ms) {
+    return e.withHeader(RateLimitHeaders.RETRY_AFTER, Long.toString(Math.max(1, Math.ceilDiv(ms, 1000))))
+        .withHeader(RateLimitHeaders.RETRY_AFTER_MS, Long.toString(ms));
   }
 
   /** When a blocked account is usable again; null when it is usable now. */

@@ -106,7 +106,7 @@ class AccountPoolTest {
     ApiError e = none("s");
     assertThat(e.status()).isEqualTo(429);
     assertThat(e.code()).isEqualTo("usage_limit_reached");
-    assertThat(e.headers()).containsEntry("Retry-After", "1800");
+    assertThat(e.headers()).containsEntry("Retry-After", "1800").containsEntry("retry-after-ms", "1799500");
   }
 
   @Test

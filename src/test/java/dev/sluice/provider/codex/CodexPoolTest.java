@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.fake.FakeCodexBackend;
 import dev.sluice.json.Json;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -53,6 +55,8 @@ class CodexPoolTest {
       assertThat(err.path("code").asText()).isEqualTo("usage_limit_reached");
       long retryAfter = Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow());
       assertThat(retryAfter).isBetween(290L, 300L);
+      long retryAfterMs = Long.parseLong(r.headers().firstValue("retry-after-ms").orElseThrow());
+      assertThat(retryAfterMs).isBetween((retryAfter - 1) * 1000 + 1, retryAfter * 1000);
       // every account hit its limit at the backend exactly once: afterwards the gateway knew
       assertThat(h.backend.requests().stream().filter(s -> s.status() == 429).map(FakeCodexBackend.Seen::accountId))
           .containsExactlyInAnyOrder("acct-a", "acct-b", "acct-c");
@@ -66,6 +70,7 @@ class CodexPoolTest {
       HttpResponse<String> r = h.post("/v1/chat/completions", chat("limited", ""));
       assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
       assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(Long.parseLong(r.headers().firstValue("retry-after-ms").orElseThrow())).isBetween(1L, 1000L);
       h.backend.restore("acct-a");
       Thread.sleep(1100);
       HttpResponse<String> after = h.post("/v1/chat/completions", chat("back", ""));
@@ -217,7 +222,12 @@ class CodexPoolTest {
       h.backend.failNextWithStatus(400);
       HttpResponse<String> bad = h.post("/v1/responses", "{\"model\":\"gpt-5.3-codex\",\"input\":\"x\"}");
       assertThat(bad.statusCode()).isEqualTo(400);
-      assertThat(Json.parse(bad.body()).path("error").path("message").asText()).startsWith("Codex backend: ");
+      JsonNode err = Json.parse(bad.body()).path("error");
+      assertThat(err.path("message").asText()).startsWith("Codex backend: ");
+      assertThat(err.path("type").asText()).isEqualTo("invalid_request_error");
+      assertThat(err.path("code").asText()).isEqualTo("upstream_400");
+      // the code clients get is one the README's error table lists
+      assertThat(Files.readString(Path.of("README.md"))).contains("`" + err.path("code").asText() + "`");
       assertThat(h.backend.requests()).hasSize(1);
     }
   }
