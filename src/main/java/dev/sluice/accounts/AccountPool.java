@@ -1,9 +1,11 @@
 package dev.sluice.accounts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sluice.error.ApiError;
+import dev.sluice.ratelimit.RateLimitHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +61,9 @@ public final class AccountPool {
                         int failures, Instant backoffUntil, long lastPick) {
     static final Health EMPTY = new Health(null, null, null, null, 0, null, 0);
   }
+
+  /** The shortest rest after a usage limit whose named reset is due now. */
+  static final Duration MIN_USAGE_COOLDOWN = Duration.ofSeconds(1);
 
   private final AccountRegistry registry;
   private final Clock clock;
@@ -160,27 +165,38 @@ public final class AccountPool {
 
   /**
    * The account answered 429 {@code usage_limit_reached}: it is out until {@code resets_at} (epoch
-   * seconds) or {@code resets_in_seconds} from the error body, else until the reset of a window known
-   * to be full, else for the default cooldown. The caller then selects again, excluding it.
+   * seconds) from the error body when that is still ahead, else for {@code resets_in_seconds} from now
+   * (at least {@link #MIN_USAGE_COOLDOWN}: both are whole seconds, so a reset due now reads as already
+   * passed or 0), else until the reset of a window known to be full, else for the default cooldown.
+   * The caller then selects again, excluding it.
    */
   public void onUsageLimitReached(String accountId, JsonNode errorBody) {
     Instant now = clock.instant();
-    JsonNode e = errorBody == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+    JsonNode e = errorBody == null ? MissingNode.getInstance()
         : errorBody.path("error").isObject() ? errorBody.path("error") : errorBody;
-    Instant until = null;
-    if (e.path("resets_at").canConvertToLong()) {
-      until = Instant.ofEpochSecond(e.path("resets_at").asLong());
-    } else if (e.path("resets_in_seconds").canConvertToLong()) {
-      until = now.plusSeconds(e.path("resets_in_seconds").asLong());
-    }
-    if (until == null || !until.isAfter(now)) {
-      Health h = healthOf(accountId);
-      Instant known = fullWindowReset(h, now);
+    Instant until = namedReset(e, now);
+    if (until == null) {
+      Instant known = fullWindowReset(healthOf(accountId), now);
       until = known != null ? known : now.plus(settings.defaultCooldown());
     }
     Instant end = until;
     update(accountId, h -> new Health(h.primary(), h.secondary(), h.observedAt(), end, h.failures(), h.backoffUntil(),
         h.lastPick()));
+  }
+
+  /** The reset a usage-limit error names, or null when it names none that is usable. */
+  private static Instant namedReset(JsonNode error, Instant now) {
+    if (error.path("resets_at").canConvertToLong()) {
+      Instant at = Instant.ofEpochSecond(error.path("resets_at").asLong());
+      if (at.isAfter(now)) {
+        return at;
+      }
+    }
+    if (error.path("resets_in_seconds").canConvertToLong() && error.path("resets_in_seconds").asLong() >= 0) {
+      Duration in = Duration.ofSeconds(error.path("resets_in_seconds").asLong());
+      return now.plus(in.compareTo(MIN_USAGE_COOLDOWN) < 0 ? MIN_USAGE_COOLDOWN : in);
+    }
+    return null;
   }
 
   /**
@@ -237,22 +253,28 @@ public final class AccountPool {
       }
     }
     if (usageLimited) {
-      long secs = retryAfter(earliest, now);
-      return ApiError.of(429, "usage_limit_reached",
-          "every ChatGPT account has reached its usage limit; the earliest is available again in " + secs + " s",
-          "usage_limit_reached").withHeader("Retry-After", Long.toString(secs));
+      long ms = retryAfterMillis(earliest, now);
+      return withRetryAfter(ApiError.of(429, "usage_limit_reached",
+          "every ChatGPT account has reached its usage limit; the earliest is available again in "
+              + Math.ceilDiv(ms, 1000) + " s", "usage_limit_reached"), ms);
     }
     ApiError e = ApiError.of(503, ApiError.SERVICE_UNAVAILABLE,
         "no ChatGPT account is available right now (all are failing or were tried)", "no_accounts");
-    return earliest == null ? e : e.withHeader("Retry-After", Long.toString(retryAfter(earliest, now)));
+    return earliest == null ? e : withRetryAfter(e, retryAfterMillis(earliest, now));
   }
 
-  private static long retryAfter(Instant at, Instant now) {
+  /** Milliseconds until {@code at}, rounded up, at least 1 s when unknown and 1 ms otherwise. */
+  private static long retryAfterMillis(Instant at, Instant now) {
     if (at == null) {
-      return 1;
+      return 1000;
     }
-    long ms = Duration.between(now, at).toMillis();
-    return Math.max(1, (ms + 999) / 1000);
+    return Math.max(1, Math.ceilDiv(Duration.between(now, at).toNanos(), 1_000_000L));
+  }
+
+  /** {@code Retry-After} (whole seconds, rounded up, at least 1) and {@code retry-after-ms}, as the key limiter sends. */
+  private static ApiError withRetryAfter(ApiError e, long ms) {
+    return e.withHeader(RateLimitHeaders.RETRY_AFTER, Long.toString(Math.max(1, Math.ceilDiv(ms, 1000))))
+        .withHeader(RateLimitHeaders.RETRY_AFTER_MS, Long.toString(ms));
   }
 
   /** When a blocked account is usable again; null when it is usable now. */

@@ -106,7 +106,7 @@ class AccountPoolTest {
     ApiError e = none("s");
     assertThat(e.status()).isEqualTo(429);
     assertThat(e.code()).isEqualTo("usage_limit_reached");
-    assertThat(e.headers()).containsEntry("Retry-After", "1800");
+    assertThat(e.headers()).containsEntry("Retry-After", "1800").containsEntry("retry-after-ms", "1799500");
   }
 
   @Test
@@ -123,6 +123,30 @@ class AccountPoolTest {
     assertThat(pool.status().get(0).secondary().windowMinutes()).isEqualTo(10080);
     clock.advance(Duration.ofSeconds(600));
     assertThat(pick(null)).isEqualTo("a");
+  }
+
+  @Test
+  void aResetDueNowRestsTheAccountForSecondsNotTheDefaultCooldown() throws Exception {
+    add("a");
+    clock.advance(Duration.ofMillis(700));
+    long passed = clock.instant().getEpochSecond();
+    for (int in : new int[] {0, 1}) {
+      pool.onUsageLimitReached("a", json("{\"error\":{\"type\":\"usage_limit_reached\",\"resets_at\":" + passed
+          + ",\"resets_in_seconds\":" + in + "}}"));
+      ApiError e = none(null);
+      assertThat(e.status()).isEqualTo(429);
+      assertThat(e.headers()).containsEntry("Retry-After", "1");
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(pick(null)).isEqualTo("a");
+    }
+  }
+
+  @Test
+  void aPassedResetWithoutSecondsFallsBackToTheDefaultCooldown() throws Exception {
+    add("a");
+    long passed = clock.instant().minusSeconds(5).getEpochSecond();
+    pool.onUsageLimitReached("a", json("{\"error\":{\"type\":\"usage_limit_reached\",\"resets_at\":" + passed + "}}"));
+    assertThat(pool.status().get(0).cooldownUntil()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
   }
 
   @Test

@@ -28,14 +28,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * A local stand-in for the ChatGPT Codex backend that enforces its request rules: a valid, unexpired
  * access token issued by {@link FakeOAuthIssuer} with a matching {@code chatgpt-account-id},
  * {@code originator} and {@code session_id} headers, {@code stream:true}, {@code store:false},
- * non-blank {@code instructions}, and no unsupported parameters (400 {@code {"detail":...}} as the
+ * non-blank {@code instructions}, {@code input} a list, and no unsupported parameters (400 {@code {"detail":...}} as the
  * real backend answers). It streams realistic Responses events with {@code x-codex-*} limit headers
  * and a {@code codex.rate_limits} event.
  *
  * <p>Answers echo the last user text ("echo: TEXT", one delta per word). When the request has
  * function tools and the user text contains "use tools", it calls every function tool (up to three)
  * with streamed arguments {@code {"city":"Paris","n":I}} instead. Faults: per-account usage limits
- * ({@link #exhaust}), rejected access tokens ({@link #rejectToken}), a failing next response
+ * ({@link #exhaust}), rejected access tokens ({@link #rejectToken}), a failing or cut next response
  * ({@link #failNext}) or status ({@link #failNextWithStatus}).
  */
 public final class FakeCodexBackend implements AutoCloseable {
@@ -49,7 +49,7 @@ public final class FakeCodexBackend implements AutoCloseable {
   }
 
   /** How the next streamed response fails. */
-  public enum Failure { BEFORE_OUTPUT, AFTER_TEXT, USAGE_LIMIT_BEFORE_OUTPUT }
+  public enum Failure { BEFORE_OUTPUT, AFTER_TEXT, USAGE_LIMIT_BEFORE_OUTPUT, CUT_BEFORE_OUTPUT }
 
   private final Vertx vertx = Vertx.vertx();
   private final FakeOAuthIssuer issuer;
@@ -62,6 +62,7 @@ public final class FakeCodexBackend implements AutoCloseable {
   private final AtomicInteger nextStatus = new AtomicInteger();
   private final AtomicInteger modelCalls = new AtomicInteger();
   private final AtomicInteger responses = new AtomicInteger();
+  private volatile double streamedPrimaryUsed = 13.0;
 
   private FakeCodexBackend(FakeOAuthIssuer issuer, Clock clock) {
     this.issuer = issuer;
@@ -88,9 +89,22 @@ public final class FakeCodexBackend implements AutoCloseable {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
-  /** From now on the account answers 429 usage_limit_reached with this {@code resets_in_seconds}. */
+  /**
+   * From now on the account answers 429 usage_limit_reached with this {@code resets_in_seconds} and
+   * the matching {@code resets_at} (whole epoch seconds, rounded down as the backend does).
+   */
   public void exhaust(String accountId, long resetsInSeconds) {
     exhausted.put(accountId, resetsInSeconds);
+  }
+
+  /** The account has capacity again. */
+  public void restore(String accountId) {
+    exhausted.remove(accountId);
+  }
+
+  /** From now on the {@code codex.rate_limits} event of every stream reports this primary usage. */
+  public void streamedPrimaryUsed(double percent) {
+    streamedPrimaryUsed = percent;
   }
 
   /** The backend no longer accepts this access token (401), as after a revocation. */
@@ -224,7 +238,8 @@ public final class FakeCodexBackend implements AutoCloseable {
     if (resets != null) {
       ObjectNode e = Json.object();
       e.putObject("error").put("type", "usage_limit_reached").put("message", "The usage limit has been reached")
-          .put("plan_type", "plus").put("resets_in_seconds", resets);
+          .put("plan_type", "plus").put("resets_in_seconds", resets)
+          .put("resets_at", clock.instant().getEpochSecond() + resets);
       error(ctx, 429, e);
       return 429;
     }
@@ -233,7 +248,31 @@ public final class FakeCodexBackend implements AutoCloseable {
       detail(ctx, 400, problem);
       return 400;
     }
+    String unresolvable = unresolvableItem(body.path("input"));
+    if (unresolvable != null) {
+      ObjectNode e = Json.object();
+      e.putObject("error").put("message", "Item with id '" + unresolvable + "' not found. Items are not persisted "
+          + "when `store` is set to false. Try again with `store` set to true, or remove this item from your input.")
+          .put("type", "invalid_request_error").put("param", "input").putNull("code");
+      error(ctx, 400, e);
+      return 400;
+    }
     return 200;
+  }
+
+  /**
+   * The id of an input item that needs storage (which {@code store:false} rules out): an
+   * {@code item_reference}, or a reasoning item without its {@code encrypted_content}; else null.
+   */
+  private static String unresolvableItem(JsonNode input) {
+    for (JsonNode item : input) {
+      String type = item.path("type").asText(null);
+      boolean reference = type == null ? item.size() == 1 && item.has("id") : type.equals("item_reference");
+      if (reference || "reasoning".equals(type) && !item.path("encrypted_content").isTextual()) {
+        return item.path("id").asText("");
+      }
+    }
+    return null;
   }
 
   private static String problem(RoutingContext ctx, JsonNode body) {
@@ -255,6 +294,9 @@ public final class FakeCodexBackend implements AutoCloseable {
     }
     if (!body.path("instructions").isTextual() || body.path("instructions").asText().isBlank()) {
       return "Instructions are required";
+    }
+    if (!body.path("input").isArray()) {
+      return "Input must be a list";
     }
     for (String f : UNSUPPORTED) {
       if (body.has(f)) {
@@ -286,6 +328,11 @@ public final class FakeCodexBackend implements AutoCloseable {
       send(resp, events);
       return;
     }
+    if (failure == Failure.CUT_BEFORE_OUTPUT) {
+      write(resp, events);
+      ctx.request().connection().close();
+      return;
+    }
     if (failure == Failure.USAGE_LIMIT_BEFORE_OUTPUT) {
       ObjectNode r = base.deepCopy().put("status", "failed");
       r.putObject("error").put("code", "usage_limit_reached").put("message", "The usage limit has been reached.");
@@ -302,13 +349,27 @@ public final class FakeCodexBackend implements AutoCloseable {
     }
     ArrayNode output = Json.MAPPER.createArrayNode();
     int outputTokens = 5;
+    if (req.path("reasoning").isObject()) {
+      ObjectNode reasoning = Json.object().put("type", "reasoning").put("id", "rs_" + id);
+      reasoning.putArray("summary");
+      events.add(event("response.output_item.added").put("output_index", 0).set("item", reasoning.deepCopy()));
+      for (JsonNode inc : req.path("include")) {
+        if (inc.asText().equals("reasoning.encrypted_content")) {
+          reasoning.put("encrypted_content", "enc:" + id);
+        }
+      }
+      events.add(event("response.output_item.done").put("output_index", 0).set("item", reasoning));
+      output.add(reasoning);
+    }
+    int first = output.size();
     if (!tools.isEmpty() && text.contains("use tools")) {
-      for (int i = 0; i < tools.size(); i++) {
-        String itemId = "fc_" + i;
-        String callId = "call_" + id + "_" + i;
-        String args = "{\"city\":\"Paris\",\"n\":" + i + "}";
+      for (int n = 0; n < tools.size(); n++) {
+        int i = first + n;
+        String itemId = "fc_" + id + "_" + n;
+        String callId = "call_" + id + "_" + n;
+        String args = "{\"city\":\"Paris\",\"n\":" + n + "}";
         ObjectNode item = Json.object().put("type", "function_call").put("id", itemId).put("call_id", callId)
-            .put("name", tools.get(i)).put("arguments", "").put("status", "in_progress");
+            .put("name", tools.get(n)).put("arguments", "").put("status", "in_progress");
         events.add(event("response.output_item.added").put("output_index", i).set("item", item));
         for (String piece : new String[] {args.substring(0, 5), args.substring(5, 12), args.substring(12)}) {
           events.add(event("response.function_call_arguments.delta").put("item_id", itemId).put("output_index", i)
@@ -327,14 +388,14 @@ public final class FakeCodexBackend implements AutoCloseable {
       ObjectNode item = Json.object().put("type", "message").put("id", itemId).put("role", "assistant")
           .put("status", "in_progress");
       item.putArray("content");
-      events.add(event("response.output_item.added").put("output_index", 0).set("item", item));
+      events.add(event("response.output_item.added").put("output_index", first).set("item", item));
       ObjectNode part = Json.object().put("type", "output_text").put("text", "");
       part.putArray("annotations");
-      events.add(event("response.content_part.added").put("item_id", itemId).put("output_index", 0)
+      events.add(event("response.content_part.added").put("item_id", itemId).put("output_index", first)
           .put("content_index", 0).set("part", part));
       String[] words = answer.split("(?<= )");
       for (int i = 0; i < words.length; i++) {
-        events.add(event("response.output_text.delta").put("item_id", itemId).put("output_index", 0)
+        events.add(event("response.output_text.delta").put("item_id", itemId).put("output_index", first)
             .put("content_index", 0).put("delta", words[i]));
         outputTokens++;
         if (failure == Failure.AFTER_TEXT && i == 1) {
@@ -343,19 +404,19 @@ public final class FakeCodexBackend implements AutoCloseable {
           return;
         }
       }
-      events.add(event("response.output_text.done").put("item_id", itemId).put("output_index", 0)
+      events.add(event("response.output_text.done").put("item_id", itemId).put("output_index", first)
           .put("content_index", 0).put("text", answer));
       ObjectNode donePart = part.deepCopy().put("text", answer);
-      events.add(event("response.content_part.done").put("item_id", itemId).put("output_index", 0)
+      events.add(event("response.content_part.done").put("item_id", itemId).put("output_index", first)
           .put("content_index", 0).set("part", donePart));
       ObjectNode done = item.deepCopy().put("status", "completed");
       done.putArray("content").add(donePart);
-      events.add(event("response.output_item.done").put("output_index", 0).set("item", done));
+      events.add(event("response.output_item.done").put("output_index", first).set("item", done));
       output.add(done);
     }
-    ObjectNode rl = event("codex.rate_limits");
+    ObjectNode rl = event("codex.rate_limits").put("plan_type", "plus");
     ObjectNode limits = rl.putObject("rate_limits");
-    limits.putObject("primary").put("used_percent", 13.0).put("window_minutes", 300).put("resets_at", now + 3600);
+    limits.putObject("primary").put("used_percent", streamedPrimaryUsed).put("window_minutes", 300).put("resets_at", now + 3600);
     limits.putObject("secondary").put("used_percent", 41.0).put("window_minutes", 10080).put("resets_at", now + 86_400);
     events.add(rl);
     ObjectNode completed = base.deepCopy().put("status", "completed");
@@ -376,9 +437,6 @@ public final class FakeCodexBackend implements AutoCloseable {
   }
 
   private static String lastUserText(JsonNode input) {
-    if (input.isTextual()) {
-      return input.asText();
-    }
     String text = "";
     for (JsonNode item : input) {
       if (!"user".equals(item.path("role").asText())) {
@@ -405,11 +463,15 @@ public final class FakeCodexBackend implements AutoCloseable {
   }
 
   private void send(HttpServerResponse resp, List<ObjectNode> events) {
+    write(resp, events);
+    resp.end();
+  }
+
+  private void write(HttpServerResponse resp, List<ObjectNode> events) {
     for (ObjectNode e : events) {
       e.put("sequence_number", sequence.incrementAndGet());
       resp.write("event: " + e.path("type").asText() + "\ndata: " + Json.write(e) + "\n\n");
     }
-    resp.end();
   }
 
   private static void detail(RoutingContext ctx, int status, String message) {

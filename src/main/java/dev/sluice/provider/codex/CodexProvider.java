@@ -10,6 +10,7 @@ import dev.sluice.dialect.openai.chat.ChatToResponsesRequest;
 import dev.sluice.dialect.openai.chat.ResponsesToChatCompletion;
 import dev.sluice.dialect.openai.responses.ResponsesStreamAssembler;
 import dev.sluice.error.ApiError;
+import dev.sluice.error.FailureKind;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
 import dev.sluice.provider.Provider;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +68,7 @@ public final class CodexProvider implements Provider {
   private final CodexSettings settings;
   private final Clock clock;
   private final CodexModels models;
+  private final RelayedItems items;
 
   public CodexProvider(Vertx vertx, HttpClient client, AccountPool pool, TokenManager tokens, CodexSettings settings,
                        Clock clock) {
@@ -76,6 +79,7 @@ public final class CodexProvider implements Provider {
     this.settings = settings;
     this.clock = clock;
     this.models = new CodexModels(vertx, client, pool, tokens, settings, clock);
+    this.items = new RelayedItems(clock);
   }
 
   @Override
@@ -95,19 +99,16 @@ public final class CodexProvider implements Provider {
 
   @Override
   public Future<Reply> send(RelayCall call) {
+    // the router sends only what serves() admits: chat completions and responses
     Endpoint ep = call.endpoint();
-    if (ep != Endpoint.CHAT_COMPLETIONS && ep != Endpoint.RESPONSES) {
-      return Future.failedFuture(ApiError.of(404, ApiError.INVALID_REQUEST, "The Codex backend does not offer /v1/"
-          + ep.path() + " (upstream.mode is codex_oauth); use /v1/chat/completions or /v1/responses, or run "
-          + "Sluice in openai_api mode for this endpoint", "unsupported_endpoint").exception());
-    }
     ObjectNode request;
+    ObjectNode backend;
     try {
       request = ep == Endpoint.CHAT_COMPLETIONS ? ChatToResponsesRequest.translate(call.body()) : call.body();
+      backend = items.expand(CodexRequestRules.forBackend(request));
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    ObjectNode backend = CodexRequestRules.forBackend(request);
     String header = call.clientHeaders().get("session_id");
     if (header == null) {
       header = call.clientHeaders().get("session-id");
@@ -168,7 +169,8 @@ public final class CodexProvider implements Provider {
         return Future.failedFuture(ApiError.clientClosed().exception());
       }
       if (attempts >= settings.maxAttempts()) {
-        return Future.failedFuture(lastError.exception());
+        // every failure that moved on was an account's: the pool as a whole could not serve
+        return Future.failedFuture(lastError.failure(FailureKind.NO_CAPACITY));
       }
       AccountPool.Selection sel = pool.select(session, tried);
       if (sel instanceof AccountPool.Unavailable u) {
@@ -176,7 +178,7 @@ public final class CodexProvider implements Provider {
         if (lastError != null && "no_accounts".equals(e.code())) {
           e = lastError;
         }
-        return Future.failedFuture(e.exception());
+        return Future.failedFuture(e.failure(FailureKind.NO_CAPACITY));
       }
       String id = ((AccountPool.Chosen) sel).accountId();
       attempts++;
@@ -277,9 +279,9 @@ public final class CodexProvider implements Provider {
         }
         if (status < 300) {
           return Future.failedFuture(ApiError.upstreamError("the Codex backend answered without an event stream")
-              .exception());
+              .failure(FailureKind.SERVER_ERROR));
         }
-        return Future.failedFuture(backendError(status, b).exception());
+        return Future.failedFuture(backendError(status, b).failure(FailureKind.REJECTED));
       });
     }
 
@@ -293,28 +295,29 @@ public final class CodexProvider implements Provider {
         if (ar.failed()) {
           sent.request().reset();
           if (ar.cause() instanceof Prefetch.TransportFailure f) {
-            pool.onFailure(id);
-            return moveOn(id, UpstreamFailures.fromThrowable(f.getCause()));
+            return transportFailed(id, f);
           }
           GatewayException g = Prefetch.toGateway(ar.cause());
           if ("usage_limit_reached".equals(g.error().code())) {
             // the account ran out inside a 200 stream, before any output: the next account may serve it
             return usageLimitInStream(id, g);
           }
-          return Future.failedFuture(g);
+          return Future.failedFuture(g.error().failure(FailureKind.BROKE_BEFORE_OUTPUT));
         }
-        CodexStream mapper = newStream(ev -> pool.onRateLimitsEvent(id, ev));
+        CodexStream mapper = newStream(id);
         return Future.succeededFuture(new Reply.Stream(200, MultiMap.caseInsensitiveMultiMap(),
             new ReplayStream(sent.response(), ar.result()), () -> sent.request().reset(), mapper, id));
       });
     }
 
-    CodexStream newStream(java.util.function.Consumer<JsonNode> rateLimits) {
+    /** The stream mapper; {@code servingAccount} null for a probe, which reports nothing to the pool or cache. */
+    CodexStream newStream(String servingAccount) {
+      Consumer<JsonNode> rateLimits = servingAccount == null ? null : ev -> pool.onRateLimitsEvent(servingAccount, ev);
       if (call.endpoint() == Endpoint.CHAT_COMPLETIONS) {
         boolean includeUsage = call.body().path("stream_options").path("include_usage").asBoolean(false);
         return new ChatStream(call.model(), includeUsage, clock, rateLimits);
       }
-      return new ResponsesStream(rateLimits);
+      return new ResponsesStream(rateLimits, servingAccount == null ? null : items::onEvent);
     }
 
     Future<Reply> collect(String id, Sent sent) {
@@ -334,6 +337,7 @@ public final class CodexProvider implements Provider {
           completion.onEvent(n);
         } else {
           assembler.onEvent(n);
+          items.onEvent(n);
         }
       });
       HttpClientResponse resp = sent.response();
@@ -349,7 +353,7 @@ public final class CodexProvider implements Provider {
           sent.request().reset();
         }
       });
-      resp.exceptionHandler(t -> promise.tryFail(new GatewayException(UpstreamFailures.fromThrowable(t))));
+      resp.exceptionHandler(t -> promise.tryFail(new Prefetch.TransportFailure(t)));
       resp.endHandler(v -> {
         if (promise.future().isComplete()) {
           return;
@@ -372,16 +376,27 @@ public final class CodexProvider implements Provider {
         }
       });
       resp.resume();
-      // nothing has reached the client yet: an account that ran out moves the request on
+      // nothing has reached the client yet: a cut stream or an account that ran out moves the request on
       return promise.future().recover(t -> {
         if (call.link().cancelled()) {
           return next();
         }
+        if (t instanceof Prefetch.TransportFailure f) {
+          return transportFailed(id, f);
+        }
         if (t instanceof GatewayException g && "usage_limit_reached".equals(g.error().code())) {
           return usageLimitInStream(id, g);
         }
-        return Future.failedFuture(t);
+        // the client has been sent nothing: another upstream may still serve it
+        return Future.failedFuture(t instanceof GatewayException g
+            ? g.error().failure(FailureKind.BROKE_BEFORE_OUTPUT) : t);
       });
+    }
+
+    /** The connection failed before the client got anything: it counts against the account; next one. */
+    Future<Reply> transportFailed(String id, Prefetch.TransportFailure f) {
+      pool.onFailure(id);
+      return moveOn(id, UpstreamFailures.fromThrowable(f.getCause()));
     }
 
     Future<Reply> usageLimitInStream(String id, GatewayException g) {

@@ -1,6 +1,7 @@
 package dev.sluice.provider.codex;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.json.Json;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,9 @@ public final class CodexRequestRules {
       "max_tokens", "temperature", "top_p", "metadata", "prompt_cache_retention", "safety_identifier",
       "truncation", "user");
 
+  /** Asked for in {@code include}, so that reasoning items can be replayed without storage. */
+  public static final String ENCRYPTED_REASONING = "reasoning.encrypted_content";
+
   private static final int MAX_HEADER_SESSION = 128;
 
   private CodexRequestRules() {
@@ -30,9 +34,11 @@ public final class CodexRequestRules {
   /**
    * The request as the backend takes it: {@code stream:true}, {@code store:false}, a non-blank
    * {@code instructions} ({@link #DEFAULT_INSTRUCTIONS} when missing or blank, even when the input
-   * carries a developer/system message), and the {@link #STRIPPED} fields removed. Everything else
-   * (input, tools of any type, include, client_metadata, prompt_cache_key, reasoning, text, ...) passes
-   * untouched.
+   * carries a developer/system message), the {@link #STRIPPED} fields removed, a string {@code input}
+   * wrapped as one user message (an empty string as no input: the backend takes only a list), and
+   * {@link #ENCRYPTED_REASONING} added to {@code include} (reasoning items are then replayable, see
+   * {@link RelayedItems}). Everything else (input items, tools of any type, the rest of include,
+   * client_metadata, prompt_cache_key, reasoning, text, ...) passes untouched.
    *
    * <p>The result is a new top-level object whose nested nodes are shared with the input (no deep
    * copy); neither should be mutated below the top level afterwards.
@@ -46,9 +52,37 @@ public final class CodexRequestRules {
     if (blank(out.get("instructions"))) {
       out.put("instructions", DEFAULT_INSTRUCTIONS);
     }
+    JsonNode input = out.get("input");
+    if (input != null && input.isTextual()) {
+      out.set("input", userMessage(input.asText()));
+    }
+    out.set("include", withEncryptedReasoning(out.get("include")));
     out.put("stream", true);
     out.put("store", false);
     return out;
+  }
+
+  /** {@code [{"type":"message","role":"user","content":[{"type":"input_text","text":...}]}]}; {@code []} for "". */
+  private static ArrayNode userMessage(String text) {
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    if (!text.isEmpty()) {
+      ObjectNode message = list.addObject().put("type", "message").put("role", "user");
+      message.putArray("content").addObject().put("type", "input_text").put("text", text);
+    }
+    return list;
+  }
+
+  private static ArrayNode withEncryptedReasoning(JsonNode include) {
+    ArrayNode out = Json.MAPPER.createArrayNode();
+    if (include != null && include.isArray()) {
+      out.addAll((ArrayNode) include);
+    }
+    for (JsonNode v : out) {
+      if (ENCRYPTED_REASONING.equals(v.asText())) {
+        return out;
+      }
+    }
+    return out.add(ENCRYPTED_REASONING);
   }
 
   /**

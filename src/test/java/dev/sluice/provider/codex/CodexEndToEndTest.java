@@ -195,10 +195,25 @@ class CodexEndToEndTest {
   }
 
   @Test
+  void responsesWithAStringInputAreAnswered() throws Exception {
+    String[] bodies = {"{\"model\":\"gpt-5.3-codex\",\"input\":\"hello\"}",
+        "{\"model\":\"gpt-5.3-codex\",\"input\":\"hello\",\"stream\":true}"};
+    for (String body : bodies) {
+      HttpResponse<String> r = h.post("/v1/responses", body);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).contains("echo: hello");
+      JsonNode input = h.backend.last().body().path("input");
+      assertThat(input.path(0).path("role").asText()).isEqualTo("user");
+      assertThat(input.path(0).path("content").path(0).path("text").asText()).isEqualTo("hello");
+    }
+  }
+
+  @Test
   void responsesStreamPassesEventsAndCodexClientFieldsThrough() throws Exception {
     try (StreamResponse<ResponseStreamEvent> s = client.responses().createStreaming(
         ResponseCreateParams.builder().model("gpt-5.3-codex").input("ping pong").build())) {
       List<ResponseStreamEvent> events = s.stream().toList();
+      assertThat(events).extracting(PublicResponseEventsTest::variant).doesNotContain("unknown");
       String text = events.stream().filter(ResponseStreamEvent::isOutputTextDelta)
           .map(e -> e.asOutputTextDelta().delta()).collect(Collectors.joining());
       assertThat(text).isEqualTo("echo: ping pong");
@@ -216,8 +231,8 @@ class CodexEndToEndTest {
     HttpResponse<String> r = h.post("/v1/responses", body, "session-id", "sess-123", "thread-id", "thread-1",
         "x-codex-turn-metadata", "{\"turn\":1}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    assertThat(r.body()).contains("event: response.created").contains("event: codex.rate_limits")
-        .contains("event: response.completed");
+    assertThat(r.body()).contains("event: response.created").contains("event: response.completed")
+        .doesNotContain("codex.rate_limits").doesNotContain("plan_type");
     FakeCodexBackend.Seen seen = h.backend.last();
     JsonNode sent = Json.parse(body);
     assertThat(seen.headers().get("session_id")).isEqualTo("sess-123");

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.fake.FakeCodexBackend;
 import dev.sluice.json.Json;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -53,9 +55,26 @@ class CodexPoolTest {
       assertThat(err.path("code").asText()).isEqualTo("usage_limit_reached");
       long retryAfter = Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow());
       assertThat(retryAfter).isBetween(290L, 300L);
+      long retryAfterMs = Long.parseLong(r.headers().firstValue("retry-after-ms").orElseThrow());
+      assertThat(retryAfterMs).isBetween((retryAfter - 1) * 1000 + 1, retryAfter * 1000);
       // every account hit its limit at the backend exactly once: afterwards the gateway knew
       assertThat(h.backend.requests().stream().filter(s -> s.status() == 429).map(FakeCodexBackend.Seen::accountId))
           .containsExactlyInAnyOrder("acct-a", "acct-b", "acct-c");
+    }
+  }
+
+  @Test
+  void aUsageLimitThatResetsNowRestsTheOnlyAccountForASecond() throws Exception {
+    try (CodexHarness h = new CodexHarness("acct-a")) {
+      h.backend.exhaust("acct-a", 0);
+      HttpResponse<String> r = h.post("/v1/chat/completions", chat("limited", ""));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+      assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(Long.parseLong(r.headers().firstValue("retry-after-ms").orElseThrow())).isBetween(1L, 1000L);
+      h.backend.restore("acct-a");
+      Thread.sleep(1100);
+      HttpResponse<String> after = h.post("/v1/chat/completions", chat("back", ""));
+      assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
     }
   }
 
@@ -92,6 +111,42 @@ class CodexPoolTest {
       List<FakeCodexBackend.Seen> seen = since(h, from);
       assertThat(seen).hasSize(2);
       assertThat(seen.get(1).accountId()).isNotEqualTo(seen.get(0).accountId());
+    }
+  }
+
+  @Test
+  void theBackendsRateLimitsEventFeedsThePoolAndStaysWithIt() throws Exception {
+    try (CodexHarness h = new CodexHarness("acct-a")) {
+      h.backend.streamedPrimaryUsed(100);
+      HttpResponse<String> r = h.post("/v1/responses", "{\"model\":\"gpt-5.3-codex\",\"stream\":true,\"input\":\"hi\"}");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).contains("event: response.completed").doesNotContain("rate_limits");
+      int seen = h.backend.requests().size();
+      // the event said the account's window is full: the pool rests it without asking the backend
+      HttpResponse<String> next = h.post("/v1/responses", "{\"model\":\"gpt-5.3-codex\",\"input\":\"hi\"}");
+      assertThat(next.statusCode()).as(next.body()).isEqualTo(429);
+      assertThat(Json.parse(next.body()).path("error").path("code").asText()).isEqualTo("usage_limit_reached");
+      assertThat(h.backend.requests()).hasSize(seen);
+    }
+  }
+
+  @Test
+  void aStreamCutBeforeOutputMovesToTheNextAccountForStreamingAndJsonClients() throws Exception {
+    try (CodexHarness h = new CodexHarness("acct-a", "acct-b")) {
+      String[] requests = {"/v1/chat/completions", chat("cut json", ""),
+          "/v1/chat/completions", chat("cut stream", ",\"stream\":true"),
+          "/v1/responses", "{\"model\":\"gpt-5.3-codex\",\"input\":\"cut json\"}",
+          "/v1/responses", "{\"model\":\"gpt-5.3-codex\",\"input\":\"cut stream\",\"stream\":true}"};
+      for (int i = 0; i < requests.length; i += 2) {
+        h.backend.failNext(FakeCodexBackend.Failure.CUT_BEFORE_OUTPUT);
+        int from = h.backend.requests().size();
+        HttpResponse<String> r = h.post(requests[i], requests[i + 1]);
+        assertThat(r.statusCode()).as(requests[i + 1] + ": " + r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("cut ");
+        List<FakeCodexBackend.Seen> seen = since(h, from);
+        assertThat(seen).as(requests[i + 1]).hasSize(2);
+        assertThat(seen.get(1).accountId()).isNotEqualTo(seen.get(0).accountId());
+      }
     }
   }
 
@@ -167,7 +222,12 @@ class CodexPoolTest {
       h.backend.failNextWithStatus(400);
       HttpResponse<String> bad = h.post("/v1/responses", "{\"model\":\"gpt-5.3-codex\",\"input\":\"x\"}");
       assertThat(bad.statusCode()).isEqualTo(400);
-      assertThat(Json.parse(bad.body()).path("error").path("message").asText()).startsWith("Codex backend: ");
+      JsonNode err = Json.parse(bad.body()).path("error");
+      assertThat(err.path("message").asText()).startsWith("Codex backend: ");
+      assertThat(err.path("type").asText()).isEqualTo("invalid_request_error");
+      assertThat(err.path("code").asText()).isEqualTo("upstream_400");
+      // the code clients get is one the README's error table lists
+      assertThat(Files.readString(Path.of("README.md"))).contains("`" + err.path("code").asText() + "`");
       assertThat(h.backend.requests()).hasSize(1);
     }
   }

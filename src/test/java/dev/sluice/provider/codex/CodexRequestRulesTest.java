@@ -37,8 +37,23 @@ class CodexRequestRulesTest {
          "prompt_cache_retention":"24h","safety_identifier":"s","truncation":"auto","user":"u",
          "previous_response_id":"resp_1","service_tier":"priority"}"""));
     assertThat(out).isEqualTo(json("""
-        {"model":"m","instructions":"keep me","input":"hi","stream":true,"store":false,
+        {"model":"m","instructions":"keep me",
+         "input":[{"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]}],
+         "include":["reasoning.encrypted_content"],"stream":true,"store":false,
          "previous_response_id":"resp_1","service_tier":"priority"}"""));
+  }
+
+  @Test
+  void aStringInputBecomesOneUserMessageAndAnEmptyOneNoInput() throws Exception {
+    assertThat(CodexRequestRules.forBackend(json("{\"input\":\"hello\"}")).get("input")).isEqualTo(Json.parse("""
+        [{"type":"message","role":"user","content":[{"type":"input_text","text":"hello"}]}]"""));
+    assertThat(CodexRequestRules.forBackend(json("{\"input\":\"\"}")).get("input")).isEqualTo(Json.parse("[]"));
+  }
+
+  @Test
+  void encryptedReasoningIsAskedForOnceBesideTheClientsIncludes() throws Exception {
+    assertThat(CodexRequestRules.forBackend(json("{\"include\":[\"message.output_text.logprobs\"]}")).get("include"))
+        .isEqualTo(Json.parse("[\"message.output_text.logprobs\",\"reasoning.encrypted_content\"]"));
   }
 
   @Test

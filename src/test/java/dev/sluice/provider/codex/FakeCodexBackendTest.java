@@ -47,8 +47,9 @@ class FakeCodexBackendTest {
   }
 
   static ObjectNode valid() {
-    ObjectNode b = Json.object().put("model", "gpt-5.3-codex").put("instructions", "x").put("input", "hi")
+    ObjectNode b = Json.object().put("model", "gpt-5.3-codex").put("instructions", "x")
         .put("stream", true).put("store", false);
+    b.putArray("input").addObject().put("role", "user").put("content", "hi");
     return b;
   }
 
@@ -68,6 +69,8 @@ class FakeCodexBackendTest {
         .isEqualTo("Instructions are required");
     assertThat(detail(send(valid().put("max_output_tokens", 5), tokens.accessToken(), "acct-x")))
         .isEqualTo("Unsupported parameter: max_output_tokens");
+    assertThat(detail(send(valid().put("input", "hi"), tokens.accessToken(), "acct-x")))
+        .isEqualTo("Input must be a list");
     assertThat(send(valid(), tokens.accessToken(), "acct-other").statusCode()).isEqualTo(403);
     assertThat(send(valid(), "not-a-token", "acct-x").statusCode()).isEqualTo(401);
   }
