@@ -49,7 +49,7 @@ public final class FakeCodexBackend implements AutoCloseable {
   }
 
   /** How the next streamed response fails. */
-  public enum Failure { BEFORE_OUTPUT, AFTER_TEXT, USAGE_LIMIT_BEFORE_OUTPUT, CUT_BEFORE_OUTPUT }
+  public enum Failure { BEFORE_OUTPUT, AFTER_TEXT, USAGE_LIMIT_BEFORE_OUTPUT, CUT_BEFORE_OUTPUT, STALL_BEFORE_OUTPUT }
 
   private final Vertx vertx = Vertx.vertx();
   private final FakeOAuthIssuer issuer;
@@ -62,6 +62,7 @@ public final class FakeCodexBackend implements AutoCloseable {
   private final AtomicInteger nextStatus = new AtomicInteger();
   private final AtomicInteger modelCalls = new AtomicInteger();
   private final AtomicInteger responses = new AtomicInteger();
+  private final AtomicInteger abandoned = new AtomicInteger();
   private volatile double streamedPrimaryUsed = 13.0;
 
   private FakeCodexBackend(FakeOAuthIssuer issuer, Clock clock) {
@@ -134,6 +135,11 @@ public final class FakeCodexBackend implements AutoCloseable {
   /** Requests the fake answered 200, by account, in order. */
   public List<String> servedAccounts() {
     return seen.stream().filter(s -> s.status() == 200).map(Seen::accountId).toList();
+  }
+
+  /** Streamed responses whose connection the gateway closed before they ended. */
+  public int abandoned() {
+    return abandoned.get();
   }
 
   public int modelCalls() {
@@ -315,6 +321,11 @@ public final class FakeCodexBackend implements AutoCloseable {
         .putHeader("x-codex-secondary-used-percent", "40").putHeader("x-codex-secondary-window-minutes", "10080")
         .putHeader("x-codex-secondary-reset-at", Long.toString(now + 86_400));
     Failure failure = nextFailure.getAndSet(null);
+    resp.closeHandler(v -> {
+      if (!resp.ended()) {
+        abandoned.incrementAndGet();
+      }
+    });
     String id = "resp_fake" + responses.incrementAndGet();
     String model = req.path("model").asText("gpt-5.3-codex");
     ObjectNode base = Json.object().put("id", id).put("object", "response").put("created_at", now)
@@ -326,6 +337,10 @@ public final class FakeCodexBackend implements AutoCloseable {
     if (failure == Failure.BEFORE_OUTPUT) {
       events.add(failed(base));
       send(resp, events);
+      return;
+    }
+    if (failure == Failure.STALL_BEFORE_OUTPUT) {
+      write(resp, events);
       return;
     }
     if (failure == Failure.CUT_BEFORE_OUTPUT) {
