@@ -52,11 +52,14 @@ public record TokenUsage(long promptTokens, long completionTokens, long totalTok
         cached.asLong(0), usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0));
   }
 
-  /** The Responses {@code usage} object, with both details objects always present. */
+  /**
+   * The Responses {@code usage} object, with both details objects always present;
+   * {@code cache_write_tokens} (required by the Responses schema, unknown here) is 0.
+   */
   public ObjectNode toResponses() {
     ObjectNode u = Json.object();
     u.put("input_tokens", promptTokens);
-    u.putObject("input_tokens_details").put("cached_tokens", cachedTokens);
+    u.putObject("input_tokens_details").put("cached_tokens", cachedTokens).put("cache_write_tokens", 0);
     u.put("output_tokens", completionTokens);
     u.putObject("output_tokens_details").put("reasoning_tokens", reasoningTokens);
     u.put("total_tokens", totalTokens);

@@ -183,7 +183,9 @@ public final class ChatToResponsesStream {
 
   /**
    * Ends the stream with {@code response.failed} for an error that cut the upstream stream short; its
-   * {@code response} keeps the items closed so far and carries {@code error {code, message}}.
+   * {@code response} keeps the items closed so far (not the open one) and carries {@code error {code, message}}, the code
+   * being one the Responses schema knows: {@code rate_limit_exceeded} for a 429, else
+   * {@code server_error}.
    *
    * @return the events to send; empty when the stream already ended
    */
@@ -195,9 +197,14 @@ public final class ChatToResponsesStream {
     ObjectNode r = envelope.deepCopy();
     r.put("status", "failed");
     ObjectNode err = r.putObject("error");
-    err.put("code", error.code() == null ? "server_error" : error.code());
+    err.put("code", error.status() == 429 ? "rate_limit_exceeded" : "server_error");
     err.put("message", error.message());
-    r.set("output", output.deepCopy());
+    ArrayNode closed = r.putArray("output");
+    for (JsonNode item : output) {
+      if (!item.isEmpty()) {
+        closed.add(item.deepCopy());
+      }
+    }
     response = r;
     emit(event("response.failed").set("response", r.deepCopy()));
     return out;
