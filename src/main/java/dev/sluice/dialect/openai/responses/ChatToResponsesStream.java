@@ -43,6 +43,8 @@ import java.util.Map;
  *       {@code content_filter}; its {@code response} has the full {@code output} and {@code usage}
  *       (from the {@code choices:[]} usage chunk or usage on any chunk; null if none came).</li>
  * </ol>
+ * Within one chunk, reasoning comes first, then refusal, text and tool calls (the order a
+ * non-streaming message is replayed in, see {@link ChatCompletionToResponse}).
  * An item is closed when an item of another kind (or another tool call) starts, or at the finish;
  * items cut off by {@code length}/{@code content_filter} end with status {@code incomplete}. Argument
  * fragments for a tool call that was already closed (an upstream interleaving calls) still reach the
@@ -107,13 +109,13 @@ public final class ChatToResponsesStream {
       if (reasoning != null) {
         current(Reasoning.class).append(reasoning);
       }
-      String content = text(delta, "content");
-      if (content != null) {
-        current(Message.class).append(content, false);
-      }
       String refusal = text(delta, "refusal");
       if (refusal != null) {
         current(Message.class).append(refusal, true);
+      }
+      String content = text(delta, "content");
+      if (content != null) {
+        current(Message.class).append(content, false);
       }
       for (JsonNode call : delta.path("tool_calls")) {
         toolCall(call);
