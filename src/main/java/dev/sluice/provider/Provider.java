@@ -1,6 +1,6 @@
 package dev.sluice.provider;
 
-import dev.sluice.relay.Endpoint;
+import dev.sluice.api.Endpoint;
 import io.vertx.core.Future;
 
 /**

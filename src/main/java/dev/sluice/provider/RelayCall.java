@@ -3,7 +3,7 @@ package dev.sluice.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.keys.Principal;
-import dev.sluice.relay.Endpoint;
+import dev.sluice.api.Endpoint;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 

@@ -3,7 +3,7 @@ package dev.sluice.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
-import dev.sluice.relay.Endpoint;
+import dev.sluice.api.Endpoint;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

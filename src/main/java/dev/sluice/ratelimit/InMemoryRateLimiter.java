@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.sluice.error.ApiError;
 import dev.sluice.keys.Principal;
-import dev.sluice.relay.EndpointClass;
+import dev.sluice.api.EndpointClass;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.sluice.ratelimit;
 
-import dev.sluice.relay.EndpointClass;
+import dev.sluice.api.EndpointClass;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;

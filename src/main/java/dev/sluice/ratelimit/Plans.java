@@ -3,7 +3,7 @@ package dev.sluice.ratelimit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
-import dev.sluice.relay.EndpointClass;
+import dev.sluice.api.EndpointClass;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;

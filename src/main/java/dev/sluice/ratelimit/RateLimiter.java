@@ -1,7 +1,7 @@
 package dev.sluice.ratelimit;
 
 import dev.sluice.keys.Principal;
-import dev.sluice.relay.EndpointClass;
+import dev.sluice.api.EndpointClass;
 import io.vertx.core.Future;
 
 /** Admits or rejects requests per key and endpoint class. Implementations never block. */

@@ -1,5 +1,6 @@
 package dev.sluice.relay;
 
+import dev.sluice.api.Endpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Checks a parsed request body; throws {@code GatewayException} (400) on the first violation. */

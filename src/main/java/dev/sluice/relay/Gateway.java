@@ -1,5 +1,6 @@
 package dev.sluice.relay;
 
+import dev.sluice.api.Endpoint;
 import dev.sluice.error.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -4,69 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.json.Json;
+import dev.sluice.api.ModelInfo;
 import dev.sluice.keys.Principal;
-import java.util.List;
-import java.util.Locale;
 
 /**
- * Shapes model lists: OpenAI's Model objects, each with {@code owned_by} and a {@code category}
- * (text, code, reasoning, multimodal, embeddings, image, audio, video) so clients can pick the
- * matching endpoint; only models the caller may use.
+ * Shapes model lists for a caller: OpenAI's Model objects, each with {@code owned_by} and a
+ * {@code category} ({@link ModelInfo}), only the models the caller may use.
  */
 public final class ModelCatalog {
   private ModelCatalog() {
-  }
-
-  public static String category(String id) {
-    String m = id.toLowerCase(Locale.ROOT);
-    if (m.contains("embed")) {
-      return "embeddings";
-    }
-    if (m.contains("dall-e") || m.contains("image") || m.startsWith("flux") || m.contains("stable-diffusion")) {
-      return "image";
-    }
-    if (m.contains("whisper") || m.contains("tts") || m.contains("audio") || m.contains("transcribe")) {
-      return "audio";
-    }
-    if (m.contains("sora") || m.contains("video") || m.contains("veo")) {
-      return "video";
-    }
-    if (m.contains("codex") || m.contains("coder")) {
-      return "code";
-    }
-    if (m.matches("^o\\d.*") || m.contains("reason") || m.contains("thinking") || m.startsWith("gpt-5")) {
-      return "reasoning";
-    }
-    if (m.contains("vision") || m.startsWith("gpt-4o") || m.contains("omni")) {
-      return "multimodal";
-    }
-    return "text";
-  }
-
-  static String owner(String id) {
-    String m = id.toLowerCase(Locale.ROOT);
-    if (m.startsWith("claude")) {
-      return "anthropic";
-    }
-    if (m.startsWith("gemini") || m.startsWith("veo")) {
-      return "google";
-    }
-    return "openai";
-  }
-
-  /** A list body from model ids (static lists). */
-  public static ObjectNode list(List<String> ids) {
-    ObjectNode root = Json.object();
-    root.put("object", "list");
-    ArrayNode data = root.putArray("data");
-    for (String id : ids) {
-      ObjectNode m = data.addObject();
-      m.put("id", id);
-      m.put("object", "model");
-      m.put("created", 0);
-      m.put("owned_by", owner(id));
-    }
-    return root;
   }
 
   /** Annotates an upstream list in place-safe copy, keeping only models the principal may use. */
@@ -92,10 +38,10 @@ public final class ModelCatalog {
           copy.put("created", 0);
         }
         if (!copy.path("owned_by").isTextual()) {
-          copy.put("owned_by", owner(id));
+          copy.put("owned_by", ModelInfo.owner(id));
         }
         if (!copy.path("category").isTextual()) {
-          copy.put("category", category(id));
+          copy.put("category", ModelInfo.category(id));
         }
         data.add(copy);
       }

@@ -1,5 +1,6 @@
 package dev.sluice.relay;
 
+import dev.sluice.api.Endpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.error.ApiError;

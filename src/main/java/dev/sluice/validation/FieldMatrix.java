@@ -1,6 +1,6 @@
 package dev.sluice.validation;
 
-import dev.sluice.relay.Endpoint;
+import dev.sluice.api.Endpoint;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

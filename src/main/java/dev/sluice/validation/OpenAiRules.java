@@ -8,7 +8,7 @@ import static dev.sluice.validation.JsonType.OBJECT;
 import static dev.sluice.validation.JsonType.STRING;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.relay.Endpoint;
+import dev.sluice.api.Endpoint;
 import java.math.BigDecimal;
 import java.util.EnumMap;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.sluice.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
-import dev.sluice.relay.Endpoint;
+import dev.sluice.api.Endpoint;
 import java.util.Map;
 import java.util.Objects;
 

@@ -2,7 +2,7 @@ package dev.sluice.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.json.Json;
-import dev.sluice.relay.Endpoint;
+import dev.sluice.api.Endpoint;
 import dev.sluice.validation.RequestBodies;
 import dev.sluice.validation.RequestValidator;
 import java.util.concurrent.TimeUnit;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sluice.GatewayHarness;
 import dev.sluice.json.Json;
-import dev.sluice.relay.Endpoint;
+import dev.sluice.api.Endpoint;
 import dev.sluice.validation.BodyArbitraries;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.config.Config;
 import dev.sluice.error.GatewayException;
 import dev.sluice.keys.Principal;
-import dev.sluice.relay.EndpointClass;
+import dev.sluice.api.EndpointClass;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import java.time.Instant;

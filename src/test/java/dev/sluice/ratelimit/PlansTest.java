@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
-import dev.sluice.relay.EndpointClass;
+import dev.sluice.api.EndpointClass;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,8 +101,8 @@ class PlansTest {
         .formatted(max, max, max, max));
     InMemoryRateLimiter limiter = InMemoryRateLimiter.create(plans);
     var p = new dev.sluice.keys.Principal("k", "k", "huge", java.util.Set.of());
-    for (dev.sluice.relay.EndpointClass c : java.util.List.of(dev.sluice.relay.EndpointClass.CHAT,
-        dev.sluice.relay.EndpointClass.IMAGES, dev.sluice.relay.EndpointClass.EMBEDDINGS)) {
+    for (dev.sluice.api.EndpointClass c : java.util.List.of(dev.sluice.api.EndpointClass.CHAT,
+        dev.sluice.api.EndpointClass.IMAGES, dev.sluice.api.EndpointClass.EMBEDDINGS)) {
       org.assertj.core.api.Assertions.assertThat(limiter.admit(p, c).result().admitted()).isTrue();
     }
   }

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
-import dev.sluice.relay.Endpoint;
+import dev.sluice.api.Endpoint;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import org.junit.jupiter.api.Nested;

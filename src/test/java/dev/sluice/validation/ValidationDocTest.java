@@ -2,7 +2,7 @@ package dev.sluice.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.relay.Endpoint;
+import dev.sluice.api.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

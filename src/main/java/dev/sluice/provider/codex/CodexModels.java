@@ -7,7 +7,7 @@ import dev.sluice.accounts.AccountPool;
 import dev.sluice.accounts.TokenManager;
 import dev.sluice.json.Json;
 import dev.sluice.provider.Reply;
-import dev.sluice.relay.ModelCatalog;
+import dev.sluice.api.ModelInfo;
 import dev.sluice.usage.TokenUsage;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -80,7 +80,7 @@ final class CodexModels {
       LOG.warn("Codex model list unavailable ({}); serving the {} list", ar.cause().getMessage(),
           cached != null ? "last fetched" : "built-in");
       Cached last = cached;
-      return Future.succeededFuture(reply(last != null ? last.list() : ModelCatalog.list(FALLBACK)));
+      return Future.succeededFuture(reply(last != null ? last.list() : ModelInfo.list(FALLBACK)));
     });
   }
 

@@ -17,7 +17,7 @@ import dev.sluice.provider.Provider;
 import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
 import dev.sluice.provider.UpstreamFailures;
-import dev.sluice.relay.Endpoint;
+import dev.sluice.api.Endpoint;
 import dev.sluice.sse.SseParser;
 import dev.sluice.usage.TokenUsage;
 import io.vertx.core.Context;

@@ -11,7 +11,7 @@ import dev.sluice.provider.Reply;
 import dev.sluice.provider.UpstreamFailures;
 import dev.sluice.provider.UpstreamLink;
 import dev.sluice.provider.UpstreamSpec;
-import dev.sluice.relay.Endpoint;
+import dev.sluice.api.Endpoint;
 import dev.sluice.usage.TokenUsage;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

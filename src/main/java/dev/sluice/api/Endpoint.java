@@ -1,4 +1,4 @@
-package dev.sluice.relay;
+package dev.sluice.api;
 
 /** The OpenAI-compatible operations the gateway serves, and the rate-limit class of each. */
 public enum Endpoint {

@@ -1,4 +1,4 @@
-package dev.sluice.relay;
+package dev.sluice.api;
 
 /** Groups of endpoints that share one rate limit in a plan. */
 public enum EndpointClass {
