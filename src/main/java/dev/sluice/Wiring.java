@@ -189,7 +189,7 @@ public final class Wiring implements AutoCloseable {
     return client -> {
       Map<String, Provider> out = new LinkedHashMap<>();
       specs.forEach((name, spec) -> out.put(name, switch (spec.type()) {
-        case OPENAI -> new OpenAiProvider(client, spec);
+        case OPENAI -> new OpenAiProvider(client, spec, Clock.systemUTC());
         case CODEX -> new CodexProvider(vertx, client, pool.pool(), pool.tokens(), codex.withBaseUrl(spec.baseUrl()),
             Clock.systemUTC());
       }));

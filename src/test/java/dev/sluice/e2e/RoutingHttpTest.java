@@ -12,6 +12,10 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.models.Model;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseOutputItem;
+import com.openai.models.responses.ResponseStreamEvent;
 import dev.sluice.GatewayHarness;
 import dev.sluice.Wiring;
 import dev.sluice.config.Config;
@@ -226,6 +230,49 @@ class RoutingHttpTest {
             .map(ch -> ch.delta().content().orElse("")).collect(Collectors.joining());
         assertThat(text).isEqualTo("echo: one two three");
       }
+    }
+  }
+
+  @Test
+  void aResponsesClientReachesAChatOnlyUpstreamThroughTranslation() throws Exception {
+    b.deepSeek = true;
+    try (E2e.Gateway g = new E2e.Gateway(Database.Dialect.SQLITE, Map.of(), fakeA -> """
+        upstreams:
+          deepseek: { type: openai, base_url: "%s", api_key: "%s", endpoints: [chat/completions] }
+        models:
+          - { name: "*", targets: ["deepseek:deepseek-flash"] }
+        """.formatted(b.baseUrl(), GatewayHarness.UPSTREAM_KEY))) {
+      OpenAIClient c = sdk(g);
+      Response r = c.responses().create(ResponseCreateParams.builder().model("fast").input("hello there").build());
+      assertThat(r.output().stream().filter(ResponseOutputItem::isMessage)
+          .flatMap(m -> m.asMessage().content().stream()).map(p -> p.asOutputText().text()).toList())
+          .containsExactly("echo: hello there");
+      assertThat(r.usage()).hasValueSatisfying(u -> assertThat(u.inputTokens()).isEqualTo(10));
+      assertThat(b.last().path()).isEqualTo("/v1/chat/completions");
+      assertThat(b.last().json().path("model").asText()).isEqualTo("deepseek-flash");
+      assertThat(b.last().json().path("messages").get(0).path("content").asText()).isEqualTo("hello there");
+
+      try (StreamResponse<ResponseStreamEvent> s = c.responses().createStreaming(
+          ResponseCreateParams.builder().model("fast").input("one two").build())) {
+        List<ResponseStreamEvent> events = s.stream().toList();
+        String reasoning = events.stream().filter(ResponseStreamEvent::isReasoningSummaryTextDelta)
+            .map(e -> e.asReasoningSummaryTextDelta().delta()).collect(Collectors.joining());
+        String text = events.stream().filter(ResponseStreamEvent::isOutputTextDelta)
+            .map(e -> e.asOutputTextDelta().delta()).collect(Collectors.joining());
+        assertThat(reasoning).isEqualTo(String.join("", FakeOpenAI.REASONING));
+        assertThat(text).isEqualTo("echo: one two");
+        assertThat(events.getFirst().isCreated()).isTrue();
+        ResponseStreamEvent last = events.getLast();
+        assertThat(last.isCompleted()).isTrue();
+        assertThat(last.asCompleted().response().usage()).hasValueSatisfying(u ->
+            assertThat(u.outputTokens()).isPositive());
+      }
+      g.stopSluice();
+      assertThat(g.usageRows()).allSatisfy(row -> {
+        assertThat(row.get("upstream")).isEqualTo("deepseek");
+        assertThat(row.get("upstream_model")).isEqualTo("deepseek-flash");
+        assertThat((Long) row.get("prompt_tokens")).isEqualTo(10L);
+      });
     }
   }
 

@@ -206,7 +206,7 @@ public final class FakeOpenAI implements AutoCloseable {
         if (stream) {
           streamChat(req, json, fault);
         } else {
-          json(resp, chatCompletion(json));
+          json(resp, deepSeek ? withReasoning(chatCompletion(json)) : chatCompletion(json));
         }
       }
       case "/v1/completions" -> {
@@ -217,7 +217,9 @@ public final class FakeOpenAI implements AutoCloseable {
         }
       }
       case "/v1/responses" -> {
-        if (stream) {
+        if (deepSeek) {
+          error(resp, 404, "Not Found", "invalid_request_error", null);
+        } else if (stream) {
           streamResponse(req, json, fault);
         } else {
           json(resp, response(json, "resp_fake1"));
@@ -269,6 +271,16 @@ public final class FakeOpenAI implements AutoCloseable {
     JsonNode prompt = req.path("prompt");
     return prompt.isTextual() ? prompt.asText() : "";
   }
+
+  /**
+   * Speaks like DeepSeek: chat completions only ({@code /v1/responses} is a 404), reasoning streamed in
+   * {@code delta.reasoning_content} before the answer (and {@code message.reasoning_content} in JSON),
+   * and a {@code : keep-alive} comment before the first event.
+   */
+  public volatile boolean deepSeek;
+
+  /** The reasoning text a {@link #deepSeek} fake streams before its answer, in two deltas. */
+  public static final String[] REASONING = {"Thinking ", "it over."};
 
   /** The ids {@code GET /v1/models} lists. */
   public volatile List<String> modelIds = List.of("gpt-4o", "gpt-4o-mini", "text-embedding-3-small", "dall-e-3",
@@ -461,7 +473,27 @@ public final class FakeOpenAI implements AutoCloseable {
       }
       return Json.write(c);
     };
-    stream(req, json, emitter, fault, true);
+    stream(req, json, deepSeek ? reasoningFirst(emitter, model) : emitter, fault, true);
+  }
+
+  /** The events of {@code answer} with two {@code reasoning_content} deltas after the first. */
+  private static Emitter reasoningFirst(Emitter answer, String model) {
+    return i -> {
+      if (i == 1 || i == 2) {
+        ObjectNode c = Json.object().put("id", "chatcmpl-fake1").put("object", "chat.completion.chunk")
+            .put("created", 1700000000).put("model", model);
+        ObjectNode ch = c.putArray("choices").addObject().put("index", 0);
+        ch.putObject("delta").put("content", (String) null).put("reasoning_content", REASONING[i - 1]);
+        ch.putNull("finish_reason");
+        return Json.write(c);
+      }
+      return answer.event(i < 1 ? i : i - 2);
+    };
+  }
+
+  private static ObjectNode withReasoning(ObjectNode completion) {
+    ((ObjectNode) completion.path("choices").get(0).path("message")).put("reasoning_content", String.join("", REASONING));
+    return completion;
   }
 
   private void streamCompletion(HttpServerRequest req, JsonNode json, Fault fault) {
@@ -555,6 +587,9 @@ public final class FakeOpenAI implements AutoCloseable {
         .putHeader("content-type", "text/event-stream; charset=utf-8")
         .putHeader("cache-control", "no-cache")
         .putHeader("x-request-id", "upstream-req-1");
+    if (deepSeek) {
+      resp.write(": keep-alive\n\n");
+    }
     String iv = directive(req, lastUserText(json), "interval_ms");
     long interval = iv == null ? 0 : Long.parseLong(iv);
     boolean responsesStyle = !done;

@@ -2,12 +2,16 @@ package dev.sluice.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.dialect.openai.responses.ChatCompletionToResponse;
+import dev.sluice.dialect.openai.responses.ResponsesToChatRequest;
+import dev.sluice.error.ApiError;
 import dev.sluice.error.FailureKind;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
 import dev.sluice.provider.Provider;
 import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
+import dev.sluice.provider.StreamMapper;
 import dev.sluice.provider.UpstreamFailures;
 import dev.sluice.provider.UpstreamLink;
 import dev.sluice.provider.UpstreamSpec;
@@ -22,10 +26,13 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Any OpenAI-compatible API: requests pass through, streams are copied event by event. */
 public final class OpenAiProvider implements Provider {
@@ -35,10 +42,12 @@ public final class OpenAiProvider implements Provider {
   private final HttpClient client;
   private final UpstreamSpec spec;
   private final String authorization;
+  private final Clock clock;
 
-  public OpenAiProvider(HttpClient client, UpstreamSpec spec) {
+  public OpenAiProvider(HttpClient client, UpstreamSpec spec, Clock clock) {
     this.client = client;
     this.spec = spec;
+    this.clock = clock;
     this.authorization = spec.apiKey().isEmpty() ? null : "Bearer " + spec.apiKey();
     for (Endpoint e : Endpoint.values()) {
       addresses.put(e, Address.of(url(e)));
@@ -50,9 +59,15 @@ public final class OpenAiProvider implements Provider {
     return spec.name();
   }
 
+  /** What it serves itself, and responses translated to chat completions when it has only those. */
   @Override
   public boolean serves(Endpoint endpoint) {
-    return spec.endpoints().contains(endpoint);
+    return spec.endpoints().contains(endpoint) || respondsThroughChat(endpoint);
+  }
+
+  private boolean respondsThroughChat(Endpoint endpoint) {
+    return endpoint == Endpoint.RESPONSES && !spec.endpoints().contains(Endpoint.RESPONSES)
+        && spec.endpoints().contains(Endpoint.CHAT_COMPLETIONS);
   }
 
   String url(Endpoint endpoint) {
@@ -84,11 +99,14 @@ public final class OpenAiProvider implements Provider {
 
   @Override
   public Future<Reply> models(RelayCall call) {
-    return exchange(call, HttpMethod.GET, null, false, false);
+    return exchange(call, Endpoint.MODELS, null, false, passthrough(false));
   }
 
   @Override
   public Future<Reply> send(RelayCall call) {
+    if (respondsThroughChat(call.endpoint())) {
+      return sendResponsesAsChat(call);
+    }
     ObjectNode body = call.body();
     boolean clientWantsUsage = true;
     if (call.stream() && (call.endpoint() == Endpoint.CHAT_COMPLETIONS || call.endpoint() == Endpoint.COMPLETIONS)) {
@@ -102,14 +120,45 @@ public final class OpenAiProvider implements Provider {
       }
     }
     Buffer bytes = body == call.body() && call.rawBody() != null ? call.rawBody() : Buffer.buffer(Json.write(body));
-    return exchange(call, HttpMethod.POST, bytes, call.stream(), clientWantsUsage);
+    return exchange(call, call.endpoint(), bytes, call.stream(), passthrough(clientWantsUsage));
   }
 
-  private Future<Reply> exchange(RelayCall call, HttpMethod method, Buffer body, boolean stream,
-                                 boolean clientWantsUsage) {
-    Address target = addresses.get(call.endpoint());
+  /**
+   * A Responses request to an upstream with chat completions only (DeepSeek, ...): the request is
+   * translated to chat, the answer back to a Responses object or event stream.
+   */
+  private Future<Reply> sendResponsesAsChat(RelayCall call) {
+    ObjectNode chat;
+    try {
+      chat = ResponsesToChatRequest.translate(call.body(), call.model());
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    ObjectNode request = call.body();
+    Answer answer = new Answer(() -> new ChatAsResponsesStreamMapper(request, clock),
+        buf -> Buffer.buffer(Json.write(ChatCompletionToResponse.translate(Json.MAPPER.readTree(buf.getBytes()),
+            request))));
+    return exchange(call, Endpoint.CHAT_COMPLETIONS, Buffer.buffer(Json.write(chat)), call.stream(), answer);
+  }
+
+  /** How an upstream's 2xx answer reaches the client: its stream mapper, and its body as the client's. */
+  private record Answer(Supplier<StreamMapper> streams, BodyTranslation bodies) {
+  }
+
+  /** A 2xx body in the upstream's dialect → the client's. */
+  @FunctionalInterface
+  private interface BodyTranslation {
+    Buffer apply(Buffer upstream) throws IOException;
+  }
+
+  private static Answer passthrough(boolean clientWantsUsage) {
+    return new Answer(() -> new PassthroughStreamMapper(clientWantsUsage), buf -> buf);
+  }
+
+  private Future<Reply> exchange(RelayCall call, Endpoint endpoint, Buffer body, boolean stream, Answer answer) {
+    Address target = addresses.get(endpoint);
     RequestOptions options = new RequestOptions()
-        .setMethod(method)
+        .setMethod(body == null ? HttpMethod.GET : HttpMethod.POST)
         .setHost(target.host())
         .setPort(target.port())
         .setSsl(target.ssl())
@@ -140,13 +189,13 @@ public final class OpenAiProvider implements Provider {
           });
         })
         .recover(t -> Future.failedFuture(UpstreamFailures.transport(t)))
-        .compose(sent -> toReply(sent, clientWantsUsage, link));
+        .compose(sent -> toReply(sent, answer, link));
   }
 
   private record Sent(HttpClientRequest request, HttpClientResponse response) {
   }
 
-  private Future<Reply> toReply(Sent sent, boolean clientWantsUsage, UpstreamLink link) {
+  private Future<Reply> toReply(Sent sent, Answer answer, UpstreamLink link) {
     HttpClientResponse resp = sent.response();
     int status = resp.statusCode();
     String contentType = resp.getHeader(HttpHeaders.CONTENT_TYPE);
@@ -163,11 +212,23 @@ public final class OpenAiProvider implements Provider {
     }
     if (status < 300 && contentType != null && contentType.startsWith("text/event-stream")) {
       return Future.succeededFuture(new Reply.Stream(status, resp.headers(), resp, () -> sent.request().reset(),
-          new PassthroughStreamMapper(clientWantsUsage), null));
+          answer.streams().get(), null));
     }
     return link.body(resp)
         .recover(t -> Future.failedFuture(UpstreamFailures.transport(t)))
-        .map(buf -> new Reply.Body(status, resp.headers(), buf, status < 300 ? usageOf(buf) : TokenUsage.NONE, null));
+        .compose(buf -> {
+          if (status >= 300) {
+            return Future.succeededFuture(new Reply.Body(status, resp.headers(), buf, TokenUsage.NONE, null));
+          }
+          Buffer out;
+          try {
+            out = answer.bodies().apply(buf);
+          } catch (IOException | RuntimeException e) {
+            return Future.failedFuture(ApiError.upstreamError("upstream '" + name() + "' returned an unreadable body")
+                .failure(FailureKind.SERVER_ERROR));
+          }
+          return Future.succeededFuture(new Reply.Body(status, resp.headers(), out, usageOf(out), null));
+        });
   }
 
   private static TokenUsage usageOf(Buffer body) {

@@ -47,12 +47,7 @@ final class PassthroughStreamMapper implements StreamMapper {
         out.accept(SseWriter.encode(event));
         return;
       }
-      JsonNode err = node.get("error");
-      if (err != null && err.isObject() && node.size() == 1) {
-        throw new GatewayException(ApiError.of(502, err.path("type").asText(ApiError.API),
-            err.path("message").asText("upstream error"),
-            err.path("code").isTextual() ? err.get("code").asText() : "upstream_error"));
-      }
+      throwIfError(node);
       JsonNode finished = node.path("response").path("usage");
       if (finished.isObject()) {
         // Responses API: response.completed (or .incomplete/.failed) carries the usage inside "response"
@@ -73,6 +68,16 @@ final class PassthroughStreamMapper implements StreamMapper {
       }
     }
     out.accept(SseWriter.encode(event));
+  }
+
+  /** An upstream error chunk ({@code {"error":{...}}} alone) ends the stream with that error. */
+  static void throwIfError(JsonNode chunk) {
+    JsonNode err = chunk.get("error");
+    if (err != null && err.isObject() && chunk.size() == 1) {
+      throw new GatewayException(ApiError.of(502, err.path("type").asText(ApiError.API),
+          err.path("message").asText("upstream error"),
+          err.path("code").isTextual() ? err.get("code").asText() : "upstream_error"));
+    }
   }
 
   /** Whether the JSON text has a {@code "usage"} member whose value is an object (no parse needed). */
