@@ -20,19 +20,28 @@ import io.vertx.core.buffer.Buffer;
  *     the body unchanged sends these instead of serialising {@code body} again
  * @param link where the provider attaches its upstream requests and reports upstream progress
  * @param attempts where the router notes each upstream attempt
+ * @param mayFallBack whether another target would be tried if this attempt failed: a provider then
+ *     reads a stream up to its first client-visible output before handing it over ({@link Prefetch}),
+ *     so that a failure before it can still move on; with one target streams are handed over at once
  */
 public record RelayCall(Endpoint endpoint, ObjectNode body, boolean stream, String requestId,
                         Principal principal, MultiMap clientHeaders, Buffer rawBody, UpstreamLink link,
-                        AttemptLog attempts) {
+                        AttemptLog attempts, boolean mayFallBack) {
 
-  /** The same call asking the upstream for another model (a route's rename); the body is re-serialised. */
-  public RelayCall withModel(String upstreamModel) {
+  /**
+   * The call for one attempt: asking the upstream for {@code upstreamModel} (a route's rename
+   * re-serialises the body), knowing whether a failure would move on to another target.
+   */
+  public RelayCall forAttempt(String upstreamModel, boolean mayFallBack) {
     if (body == null || upstreamModel == null || upstreamModel.equals(model())) {
-      return this;
+      return mayFallBack == this.mayFallBack ? this
+          : new RelayCall(endpoint, body, stream, requestId, principal, clientHeaders, rawBody, link, attempts,
+              mayFallBack);
     }
     ObjectNode renamed = body.deepCopy();
     renamed.put("model", upstreamModel);
-    return new RelayCall(endpoint, renamed, stream, requestId, principal, clientHeaders, null, link, attempts);
+    return new RelayCall(endpoint, renamed, stream, requestId, principal, clientHeaders, null, link, attempts,
+        mayFallBack);
   }
 
   /** The requested model, or null. */

@@ -18,4 +18,12 @@ public interface StreamMapper {
 
   /** Usage seen so far. */
   TokenUsage usage();
+
+  /**
+   * Whether the events so far hold something the client must see, beyond what {@link Prefetch} finds
+   * in them (text, tool call arguments, reasoning): until then a failure may still go to another target.
+   */
+  default boolean committed() {
+    return false;
+  }
 }

@@ -127,7 +127,7 @@ public final class RelayHandler {
             ex.upstreamStartNanos = System.nanoTime();
             ex.link = UpstreamLink.open(ctx.vertx(), services.upstreamIdleMillis(), () -> timedOut(ex));
             RelayCall call = new RelayCall(endpoint, finalBody, ex.stream, ex.requestId, p, ctx.request().headers(),
-                finalBody == null ? null : ctx.body().buffer(), ex.link, ex.attempts);
+                finalBody == null ? null : ctx.body().buffer(), ex.link, ex.attempts, false);
             return endpoint == Endpoint.MODELS ? services.dispatcher().models(call)
                 : services.dispatcher().send(call);
           });

@@ -147,7 +147,7 @@ public final class Dispatcher {
       Provider provider = upstreams.get(target.upstream());
       String model = target.modelFor(call.model());
       call.link().nextAttempt(specs.get(target.upstream()).timeoutMillis());
-      return provider.send(call.withModel(model)).transform(ar -> {
+      return provider.send(call.forAttempt(model, more())).transform(ar -> {
         if (call.link().cancelled()) {
           return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
         }

@@ -47,6 +47,11 @@ public final class TokenEstimate {
     }
   }
 
+  /** Whether any output text was relayed. */
+  public boolean hasText() {
+    return !text.isEmpty();
+  }
+
   /** Tokens of the output text relayed so far. */
   public long completionTokens() {
     return count(text);
@@ -125,8 +130,9 @@ public final class TokenEstimate {
         i++;
       }
     }
-    String raw = b.getString(start, Math.min(i, n));
-    into.append(unescape(raw)).append(' ');
+    if (i > start) {
+      into.append(unescape(b.getString(start, Math.min(i, n))));
+    }
     return Math.min(i + 1, n);
   }
 

@@ -160,6 +160,20 @@ class RoutingHttpTest {
   }
 
   @Test
+  void aStreamThatFailsBeforeAnyOutputMovesToTheNextTarget() throws Exception {
+    try (E2e.Gateway g = gateway(100, "- { name: \"gpt-4o\", targets: [a, b] }")) {
+      for (Fault f : List.of(new Fault.ErrorEventMidStream(1), new Fault.DropMidStream(1))) {
+        g.h.fake.inject(f);
+        HttpResponse<String> r = g.h.post("/v1/chat/completions", STREAM.formatted("gpt-4o"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-sluice-upstream")).as("%s", f).hasValue("b");
+        assertThat(r.body()).as("%s: one stream, b's", f).doesNotContain("error").endsWith("data: [DONE]\n\n");
+        assertThat(chatText(r.body())).isEqualTo("echo: hi there");
+      }
+    }
+  }
+
+  @Test
   void afterTheFirstByteThereIsNoFallbackAndARequestErrorIsReturnedAtOnce() throws Exception {
     try (E2e.Gateway g = gateway(100, "- { name: \"gpt-4o\", targets: [a, b] }")) {
       g.h.fake.inject(new Fault.DropMidStream(2));
@@ -293,6 +307,17 @@ class RoutingHttpTest {
     assertThatThrownBy(() -> start("upstreams:\n  a: { type: openai, base_url: \"${NOT_SET_ANYWHERE}\" }\n"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("upstreams.a.base_url")
         .hasMessageContaining("NOT_SET_ANYWHERE");
+  }
+
+  /** The content of a chat completions event stream. */
+  static String chatText(String sse) throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (String e : sse.split("\n\n")) {
+      if (e.startsWith("data: {")) {
+        sb.append(Json.MAPPER.readTree(e.substring(6)).path("choices").path(0).path("delta").path("content").asText(""));
+      }
+    }
+    return sb.toString();
   }
 
   static void start(String yaml) {

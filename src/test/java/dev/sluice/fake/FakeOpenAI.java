@@ -59,6 +59,10 @@ public final class FakeOpenAI implements AutoCloseable {
     record StallMidStream(int events) implements Fault {
     }
 
+    /** Send this many stream events, then an error event ({@code data: {"error":...}}), and end. */
+    record ErrorEventMidStream(int events) implements Fault {
+    }
+
     /** Send 200 headers (of an event stream when asked for one), then nothing, ever. */
     record HeadersThenStall() implements Fault {
     }
@@ -614,6 +618,12 @@ public final class FakeOpenAI implements AutoCloseable {
         return;
       }
       if (fault instanceof Fault.StallMidStream s && i == s.events()) {
+        return;
+      }
+      if (fault instanceof Fault.ErrorEventMidStream e && i == e.events()) {
+        over[0] = true;
+        resp.end("data: {\"error\":{\"message\":\"The server had an error while processing your request.\","
+            + "\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n");
         return;
       }
       String data = emitter.event(i);

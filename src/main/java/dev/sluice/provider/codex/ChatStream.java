@@ -35,7 +35,7 @@ final class ChatStream extends CodexStream {
   }
 
   @Override
-  boolean committed() {
+  public boolean committed() {
     return wrote;
   }
 

@@ -43,5 +43,6 @@ abstract class CodexStream implements StreamMapper {
   }
 
   /** Whether output that the client must see has been produced. */
-  abstract boolean committed();
+  @Override
+  public abstract boolean committed();
 }

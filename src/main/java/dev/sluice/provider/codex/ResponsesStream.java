@@ -65,7 +65,7 @@ final class ResponsesStream extends CodexStream {
   }
 
   @Override
-  boolean committed() {
+  public boolean committed() {
     return committed;
   }
 

@@ -8,8 +8,10 @@ import dev.sluice.error.ApiError;
 import dev.sluice.error.FailureKind;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
+import dev.sluice.provider.Prefetch;
 import dev.sluice.provider.Provider;
 import dev.sluice.provider.RelayCall;
+import dev.sluice.provider.ReplayStream;
 import dev.sluice.provider.Reply;
 import dev.sluice.provider.StreamMapper;
 import dev.sluice.provider.UpstreamFailures;
@@ -189,13 +191,13 @@ public final class OpenAiProvider implements Provider {
           });
         })
         .recover(t -> Future.failedFuture(UpstreamFailures.transport(t)))
-        .compose(sent -> toReply(sent, answer, link));
+        .compose(sent -> toReply(sent, answer, link, call.mayFallBack()));
   }
 
   private record Sent(HttpClientRequest request, HttpClientResponse response) {
   }
 
-  private Future<Reply> toReply(Sent sent, Answer answer, UpstreamLink link) {
+  private Future<Reply> toReply(Sent sent, Answer answer, UpstreamLink link, boolean mayFallBack) {
     HttpClientResponse resp = sent.response();
     int status = resp.statusCode();
     String contentType = resp.getHeader(HttpHeaders.CONTENT_TYPE);
@@ -211,8 +213,21 @@ public final class OpenAiProvider implements Provider {
           UpstreamFailures.credentialsRefused(name(), status).failure(FailureKind.CREDENTIALS));
     }
     if (status < 300 && contentType != null && contentType.startsWith("text/event-stream")) {
-      return Future.succeededFuture(new Reply.Stream(status, resp.headers(), resp, () -> sent.request().reset(),
-          answer.streams().get(), null));
+      if (!mayFallBack) {
+        return Future.succeededFuture(new Reply.Stream(status, resp.headers(), resp, () -> sent.request().reset(),
+            answer.streams().get(), null));
+      }
+      // another target could still serve: commit to this stream only once it has shown output
+      return Prefetch.run(resp, answer.streams().get(), link::progress).transform(ar -> {
+        if (ar.succeeded()) {
+          return Future.succeededFuture(new Reply.Stream(status, resp.headers(), new ReplayStream(resp, ar.result()),
+              () -> sent.request().reset(), answer.streams().get(), null));
+        }
+        sent.request().reset();
+        return Future.failedFuture(ar.cause() instanceof Prefetch.TransportFailure f
+            ? UpstreamFailures.transport(f.getCause())
+            : Prefetch.toGateway(ar.cause()).error().failure(FailureKind.BROKE_BEFORE_OUTPUT));
+      });
     }
     return link.body(resp)
         .recover(t -> Future.failedFuture(UpstreamFailures.transport(t)))

@@ -3,6 +3,8 @@ package dev.sluice.provider.codex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.error.GatewayException;
+import dev.sluice.provider.Prefetch;
+import dev.sluice.provider.ReplayStream;
 import dev.sluice.sse.SseParser;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -145,7 +147,7 @@ class PrefetchTest {
     }
 
     @Override
-    boolean committed() {
+    public boolean committed() {
       return false;
     }
 

@@ -1,4 +1,4 @@
-package dev.sluice.provider.codex;
+package dev.sluice.provider;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -8,7 +8,7 @@ import io.vertx.core.streams.ReadStream;
  * The upstream stream as the relay reads it after a {@link Prefetch}: the bytes already read, then
  * the rest of the (paused) upstream. Starts paused. Used on the upstream's event loop only.
  */
-final class ReplayStream implements ReadStream<Buffer> {
+public final class ReplayStream implements ReadStream<Buffer> {
   private final ReadStream<Buffer> upstream;
   private Buffer head;
   private final boolean upstreamEnded;
@@ -18,7 +18,7 @@ final class ReplayStream implements ReadStream<Buffer> {
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
 
-  ReplayStream(ReadStream<Buffer> upstream, Prefetch.Head prefetched) {
+  public ReplayStream(ReadStream<Buffer> upstream, Prefetch.Head prefetched) {
     this.upstream = upstream;
     this.head = prefetched.raw().length() == 0 ? null : prefetched.raw();
     this.upstreamEnded = prefetched.ended();

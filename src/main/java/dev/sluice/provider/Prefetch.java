@@ -1,27 +1,28 @@
-package dev.sluice.provider.codex;
+package dev.sluice.provider;
 
 import dev.sluice.error.GatewayException;
-import dev.sluice.provider.UpstreamFailures;
 import dev.sluice.sse.SseParser;
+import dev.sluice.usage.TokenEstimate;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
 /**
- * Reads an upstream event stream until a probe {@link CodexStream} has produced client-visible output,
+ * Reads an upstream event stream until a probe mapper has produced client-visible output (text, tool
+ * call arguments or reasoning in its events, or its own {@link StreamMapper#committed()}),
  * so that a failure before that point is answered with an HTTP error instead of a stream. The bytes
  * read are kept: the stream handed to the relay ({@link ReplayStream}) delivers them again, in
  * front of the rest, to a fresh mapper.
  */
-final class Prefetch {
+public final class Prefetch {
   /** What was read before the decision; {@code ended} when the upstream already ended. */
-  record Head(Buffer raw, boolean ended) {
+  public record Head(Buffer raw, boolean ended) {
   }
 
   /** A transport failure before the decision (the account may be retried). */
-  static final class TransportFailure extends RuntimeException {
-    TransportFailure(Throwable cause) {
+  public static final class TransportFailure extends RuntimeException {
+    public TransportFailure(Throwable cause) {
       super(cause.getMessage(), cause, false, false);
     }
   }
@@ -35,13 +36,14 @@ final class Prefetch {
    * {@link GatewayException}, or with a
    * {@link TransportFailure}.
    */
-  static Future<Head> run(ReadStream<Buffer> source, CodexStream probe, Runnable onData) {
+  public static Future<Head> run(ReadStream<Buffer> source, StreamMapper probe, Runnable onData) {
     Promise<Head> promise = Promise.promise();
     Buffer raw = Buffer.buffer();
     boolean[] decided = {false};
+    TokenEstimate output = new TokenEstimate();
     SseParser parser = new SseParser(ev -> {
       if (!decided[0]) {
-        probe.onEvent(ev, b -> { });
+        probe.onEvent(ev, output::relayed);
       }
     });
     source.handler(buf -> {
@@ -57,7 +59,7 @@ final class Prefetch {
         promise.tryFail(e);
         return;
       }
-      if (probe.committed()) {
+      if (probe.committed() || output.hasText()) {
         decided[0] = true;
         source.pause();
         promise.tryComplete(new Head(raw, false));
@@ -87,7 +89,7 @@ final class Prefetch {
     return promise.future();
   }
 
-  static GatewayException toGateway(Throwable t) {
+  public static GatewayException toGateway(Throwable t) {
     if (t instanceof GatewayException g) {
       return g;
     }

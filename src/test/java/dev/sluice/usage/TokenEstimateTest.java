@@ -1,0 +1,42 @@
+package dev.sluice.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.json.Json;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+class TokenEstimateTest {
+  static Buffer event(String json) {
+    return Buffer.buffer("data: " + json + "\n\n");
+  }
+
+  @Test
+  void countsOnlyTheOutputTextOfRelayedEvents() {
+    TokenEstimate t = new TokenEstimate();
+    t.relayed(event("{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}"));
+    assertThat(t.hasText()).as("a role-only chunk shows nothing").isFalse();
+    t.relayed(event("{\"id\":\"chatcmpl-123\",\"model\":\"gpt-4o\",\"choices\":[{\"delta\":{\"content\":\"Hello\"}}]}"));
+    t.relayed(event("{\"choices\":[{\"delta\":{\"content\":\" world\"}}]}"));
+    assertThat(t.hasText()).isTrue();
+    // o200k_base: "Hello", " world" (ids, models and JSON framing are not output)
+    assertThat(t.completionTokens()).isBetween(2L, 3L);
+  }
+
+  @Test
+  void readsEscapesToolArgumentsAndResponsesDeltas() {
+    TokenEstimate t = new TokenEstimate();
+    t.relayed(event("{\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]}}]}"));
+    t.relayed(Buffer.buffer("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\","
+        + "\"delta\":\"caf\\u00e9\\n\"}\n\n"));
+    assertThat(t.completionTokens()).isGreaterThanOrEqualTo(5L);
+  }
+
+  @Test
+  void promptTokensComeFromTheRequestsText() throws Exception {
+    long n = TokenEstimate.promptTokens(Json.parse(
+        "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello world\"}]}"));
+    assertThat(n).isBetween(2L, 3L);
+    assertThat(TokenEstimate.promptTokens(null)).isZero();
+  }
+}
