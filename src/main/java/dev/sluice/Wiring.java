@@ -3,6 +3,7 @@ package dev.sluice;
 import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
 import dev.sluice.error.ErrorRenderer;
+import dev.sluice.http.HttpTimeouts;
 import dev.sluice.admin.AdminApi;
 import dev.sluice.keys.KeyAuthenticator;
 import dev.sluice.keys.KeyService;
@@ -101,6 +102,7 @@ public final class Wiring implements AutoCloseable {
       root.setLevel(ch.qos.logback.classic.Level.toLevel(level));
     }
     long maxBody = cfg.longValue("server.max_body_bytes", 1024, 1L << 31);
+    HttpTimeouts timeouts = HttpTimeouts.fromConfig(cfg);
     int timeoutSeconds = cfg.integer("upstream.timeout_seconds", 1, 3600);
     int connectTimeout = cfg.integer("upstream.connect_timeout_seconds", 1, 600);
     if ("openai_api".equals(mode)) {
@@ -161,7 +163,7 @@ public final class Wiring implements AutoCloseable {
         providers.apply(upstreamClient(vertx, connectTimeout)), errors, accessLog, Clock.systemUTC(), maxBody,
         timeoutSeconds * 1000L);
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return Gateway.start(vertx, hp.host(), hp.port(), loops, perLoop,
+    return Gateway.start(vertx, hp.host(), hp.port(), timeouts, loops, perLoop,
             router -> router.route("/admin/*").subRouter(AdminApi.router(vertx, keys, usageService, adminKey, plans)))
         .map(g -> new Wiring(vertx, g, closeables))
         .onFailure(t -> {
