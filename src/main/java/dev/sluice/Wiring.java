@@ -4,6 +4,7 @@ import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
 import dev.sluice.error.ErrorRenderer;
 import dev.sluice.http.HttpTimeouts;
+import dev.sluice.logging.LogSettings;
 import dev.sluice.admin.AdminApi;
 import dev.sluice.keys.KeyAuthenticator;
 import dev.sluice.keys.KeyService;
@@ -35,6 +36,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the running gateway from a {@link Config}: the one place where features are put together.
@@ -43,6 +46,7 @@ import java.util.concurrent.CompletionException;
 public final class Wiring implements AutoCloseable {
   /** How often the account files are re-read, so that {@code sluice auth login} reaches a running gateway. */
   static final long ACCOUNTS_RELOAD_MILLIS = 30_000;
+  private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
   private final Vertx vertx;
   private final Gateway gateway;
@@ -96,11 +100,8 @@ public final class Wiring implements AutoCloseable {
     HostPort hp = listen(cfg);
     String mode = cfg.oneOf("upstream.mode", "codex_oauth", "openai_api");
     ErrorRenderer errors = ErrorRenderer.of(cfg.oneOf("errors.style", "openai", "gateway"));
-    boolean jsonLogs = "json".equals(cfg.oneOf("logging.format", "text", "json"));
-    String level = cfg.oneOf("logging.level", "debug", "info", "warn", "error");
-    if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
-      root.setLevel(ch.qos.logback.classic.Level.toLevel(level));
-    }
+    // logback itself is configured by sluice serve (Logging.configure); the access log needs the format
+    boolean jsonLogs = LogSettings.fromConfig(cfg, System.getenv()).json();
     long maxBody = cfg.longValue("server.max_body_bytes", 1024, 1L << 31);
     HttpTimeouts timeouts = HttpTimeouts.fromConfig(cfg);
     int timeoutSeconds = cfg.integer("upstream.timeout_seconds", 1, 3600);
@@ -133,7 +134,7 @@ public final class Wiring implements AutoCloseable {
         long reload = vertx.setPeriodic(ACCOUNTS_RELOAD_MILLIS, id -> vertx.executeBlocking(() -> {
           accounts.reload();
           return null;
-        }, false).onFailure(t -> org.slf4j.LoggerFactory.getLogger(Wiring.class)
+        }, false).onFailure(t -> LOG
             .warn("re-reading the account files failed: {}", t.getMessage())));
         closeables.add(() -> vertx.cancelTimer(reload));
         yield client -> new CodexProvider(vertx, client, accounts.pool(), accounts.tokens(), codex, Clock.systemUTC());
@@ -163,6 +164,8 @@ public final class Wiring implements AutoCloseable {
         providers.apply(upstreamClient(vertx, connectTimeout)), errors, accessLog, Clock.systemUTC(), maxBody,
         timeoutSeconds * 1000L);
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+    LOG.debug("starting: upstream mode {}, {} database, {} event loops, listening on {}:{}", mode, db.dialect(),
+        loops, hp.host(), hp.port());
     return Gateway.start(vertx, hp.host(), hp.port(), timeouts, loops, perLoop,
             router -> router.route("/admin/*").subRouter(AdminApi.router(vertx, keys, usageService, adminKey, plans)))
         .map(g -> new Wiring(vertx, g, closeables))
@@ -205,7 +208,7 @@ public final class Wiring implements AutoCloseable {
       gateway.shutdown(grace).await();
       // the server may report closed while a response is still finishing: wait for its usage record
       if (!gateway.inFlight().awaitIdle(grace)) {
-        org.slf4j.LoggerFactory.getLogger(Wiring.class).warn("{} requests still in flight after {} s",
+        LOG.warn("{} requests still in flight after {} s",
             gateway.inFlight().count(), grace.toSeconds());
       }
     } catch (Exception ignored) {
