@@ -30,7 +30,7 @@ public final class Logging {
   private Logging() {
   }
 
-  /** Replaces the root logger's appenders with one built from {@code settings}. */
+  /** Replaces the root logger's appenders with one per output of {@code settings}. */
   public static void configure(LogSettings settings) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext lc)) {
       return;
@@ -38,38 +38,46 @@ public final class Logging {
     Logger root = lc.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(settings.level()));
 
-    OutputStreamAppender<ILoggingEvent> out = output(settings.output());
-    out.setContext(lc);
-    out.setName("sluice-output");
-    out.setEncoder(encoder(lc, settings));
-    out.start();
-    if (!out.isStarted()) {
-      throw new ConfigException("logging.output", "cannot write to '" + settings.output() + "'");
+    List<Appender<ILoggingEvent>> added = new ArrayList<>();
+    for (String output : settings.outputs()) {
+      OutputStreamAppender<ILoggingEvent> out = appender(output);
+      out.setContext(lc);
+      out.setName("sluice-" + output);
+      out.setEncoder(encoder(lc, settings.json(), settings.colored(output)));
+      out.start();
+      if (!out.isStarted()) {
+        throw new ConfigException("logging.output", "cannot write to '" + output + "'");
+      }
+      added.add(async(lc, out));
     }
-
-    AsyncAppender async = new AsyncAppender();
-    async.setContext(lc);
-    async.setName("sluice-async");
-    async.setQueueSize(16384);
-    async.setDiscardingThreshold(0);
-    async.setNeverBlock(false);
-    async.setMaxFlushTime(5000);
-    async.addAppender(out);
-    async.start();
 
     List<Appender<ILoggingEvent>> previous = new ArrayList<>();
     for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
       previous.add(it.next());
     }
-    root.addAppender(async);
+    added.forEach(root::addAppender);
     for (Appender<ILoggingEvent> old : previous) {
       root.detachAppender(old);
       old.stop();
     }
   }
 
-  private static OutputStreamAppender<ILoggingEvent> output(String output) {
-    if (output.equals(LogSettings.STDOUT) || output.equals(LogSettings.STDERR)) {
+  /** Writing on logback's own thread, never an event loop; nothing discarded (one output each). */
+  private static AsyncAppender async(LoggerContext lc, Appender<ILoggingEvent> out) {
+    AsyncAppender async = new AsyncAppender();
+    async.setContext(lc);
+    async.setName("async-" + out.getName());
+    async.setQueueSize(16384);
+    async.setDiscardingThreshold(0);
+    async.setNeverBlock(false);
+    async.setMaxFlushTime(5000);
+    async.addAppender(out);
+    async.start();
+    return async;
+  }
+
+  private static OutputStreamAppender<ILoggingEvent> appender(String output) {
+    if (LogSettings.isConsole(output)) {
       ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
       console.setTarget(output.equals(LogSettings.STDOUT) ? "System.out" : "System.err");
       return console;
@@ -80,8 +88,8 @@ public final class Logging {
     return file;
   }
 
-  private static Encoder<ILoggingEvent> encoder(LoggerContext lc, LogSettings settings) {
-    if (settings.json()) {
+  private static Encoder<ILoggingEvent> encoder(LoggerContext lc, boolean json, boolean color) {
+    if (json) {
       JsonLayout layout = new JsonLayout();
       layout.setContext(lc);
       layout.start();
@@ -93,7 +101,7 @@ public final class Logging {
     }
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(lc);
-    encoder.setPattern(settings.color() ? COLOR_TEXT : TEXT);
+    encoder.setPattern(color ? COLOR_TEXT : TEXT);
     encoder.start();
     return encoder;
   }

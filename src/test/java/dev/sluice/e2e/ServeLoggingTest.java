@@ -114,14 +114,26 @@ class ServeLoggingTest {
   }
 
   @Test
-  void outputToAFileWithColorAlways() throws Exception {
+  void outputToAFilePath() throws Exception {
     Path log = dir.resolve("logs/sluice.log");
-    SluiceProcess sluice = serveOneRequest("output: \"" + log + "\"\ncolor: always", log);
+    SluiceProcess sluice = serveOneRequest("output: \"" + log + "\"\ncolor: auto", log);
     assertThat(sluice.stdout).isEmpty();
     List<String> lines = Files.readAllLines(log);
     assertThat(lines).anyMatch(l -> l.contains("listening on port"));
     assertThat(lines).anyMatch(l -> l.contains("sluice.access") && l.contains("request_id="));
-    assertThat(lines).allMatch(l -> l.contains(ESC));
+    assertThat(lines).noneMatch(l -> l.contains(ESC));
+  }
+
+  @Test
+  void codexGatewaysBothWritesStdoutAndTheFileColouredWhenAlways() throws Exception {
+    Path log = dir.resolve("gateway.log");
+    SluiceProcess sluice = serveOneRequest("output: both\ncolor: always\nfile:\n  dir: \"" + dir
+        + "\"\n  name: gateway.log", log);
+    for (List<String> lines : List.of(sluice.stdout, Files.readAllLines(log))) {
+      assertThat(lines).anyMatch(l -> l.contains("listening on port"));
+      assertThat(lines).anyMatch(l -> l.contains("sluice.access") && l.contains("request_id="));
+      assertThat(lines).allMatch(l -> l.contains(ESC));
+    }
   }
 
   @Test
