@@ -4,6 +4,8 @@ import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
 import dev.sluice.error.ApiError;
 import dev.sluice.error.ErrorRenderer;
+import dev.sluice.http.HttpTimeouts;
+import dev.sluice.logging.LogSettings;
 import dev.sluice.admin.AdminApi;
 import dev.sluice.keys.KeyAuthenticator;
 import dev.sluice.keys.KeyService;
@@ -51,6 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class Wiring implements AutoCloseable {
   /** How often the account files are re-read, so that {@code sluice auth login} reaches a running gateway. */
   static final long ACCOUNTS_RELOAD_MILLIS = 30_000;
+  private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
   private final Vertx vertx;
   private final Gateway gateway;
@@ -105,13 +108,11 @@ public final class Wiring implements AutoCloseable {
   public static Future<Wiring> start(Config cfg) {
     HostPort hp = listen(cfg);
     ErrorRenderer errors = ErrorRenderer.of(cfg.oneOf("errors.style", "openai", "gateway"));
-    boolean jsonLogs = "json".equals(cfg.oneOf("logging.format", "text", "json"));
-    String level = cfg.oneOf("logging.level", "debug", "info", "warn", "error");
-    if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
-      root.setLevel(ch.qos.logback.classic.Level.toLevel(level));
-    }
+    // logback itself is configured by sluice serve (Logging.configure); the access log needs the format
+    boolean jsonLogs = LogSettings.fromConfig(cfg, System.getenv()).json();
     long maxBody = cfg.longValue("server.max_body_bytes", 1024, 1L << 31);
     Duration shutdownGrace = Duration.ofSeconds(cfg.integer("server.shutdown_grace_seconds", 0, 3600));
+    HttpTimeouts timeouts = HttpTimeouts.fromConfig(cfg);
     int timeoutSeconds = cfg.integer("upstream.timeout_seconds", 1, 3600);
     int connectTimeout = cfg.integer("upstream.connect_timeout_seconds", 1, 600);
     Routing routing = Routing.fromConfig(cfg);
@@ -153,9 +154,12 @@ public final class Wiring implements AutoCloseable {
     AccessLog accessLog = new AccessLog(jsonLogs);
     UsageService usageService = UsageService.create(db);
     Supplier<Services> perLoop = () -> new Services(auth, limiter, usage, validator::validate,
-        new Dispatcher(routing, providers.apply(upstreamClient(vertx, connectTimeout)), System::nanoTime), errors, accessLog, Clock.systemUTC(), maxBody, timeoutSeconds * 1000L);
+        new Dispatcher(routing, providers.apply(upstreamClient(vertx, connectTimeout)), System::nanoTime), errors,
+        accessLog, Clock.systemUTC(), maxBody, timeoutSeconds * 1000L);
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return Gateway.start(vertx, hp.host(), hp.port(), loops, perLoop,
+    LOG.debug("starting: upstreams {}, {} database, {} event loops, listening on {}:{}",
+        String.join(", ", routing.upstreams().keySet()), db.dialect(), loops, hp.host(), hp.port());
+    return Gateway.start(vertx, hp.host(), hp.port(), timeouts, loops, perLoop,
             router -> router.route("/admin/*").subRouter(AdminApi.router(vertx, keys, usageService, adminKey, plans,
                 routing)))
         .map(g -> new Wiring(vertx, g, closeables, shutdownGrace))
@@ -179,8 +183,7 @@ public final class Wiring implements AutoCloseable {
       long reload = vertx.setPeriodic(ACCOUNTS_RELOAD_MILLIS, id -> vertx.executeBlocking(() -> {
         pool.reload();
         return null;
-      }, false).onFailure(t -> LoggerFactory.getLogger(Wiring.class)
-          .warn("re-reading the account files failed: {}", t.getMessage())));
+      }, false).onFailure(t -> LOG.warn("re-reading the account files failed: {}", t.getMessage())));
       closeables.add(() -> vertx.cancelTimer(reload));
       accounts = pool;
     }
@@ -230,12 +233,11 @@ public final class Wiring implements AutoCloseable {
   @Override
   public void close() {
     Duration grace = shutdownGrace;
-    Logger log = LoggerFactory.getLogger(Wiring.class);
     try {
       Future<Void> stopped = gateway.shutdown(grace.plusSeconds(SHUTDOWN_ABORT_SECONDS + 1));
       if (!gateway.inFlight().awaitIdle(grace)) {
         int aborted = gateway.inFlight().abortAll(ApiError.shuttingDown());
-        log.warn("{} requests still in flight after {} s: answered 503 shutting_down", aborted, grace.toSeconds());
+        LOG.warn("{} requests still in flight after {} s: answered 503 shutting_down", aborted, grace.toSeconds());
         gateway.inFlight().awaitIdle(Duration.ofSeconds(SHUTDOWN_ABORT_SECONDS));
       }
       stopped.await();

@@ -1,16 +1,23 @@
 package dev.sluice.cli;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.sluice.Wiring;
 import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
+import dev.sluice.logging.LogSettings;
+import dev.sluice.logging.Logging;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Run the gateway (embedded defaults: SQLite file, in-memory limits).")
 public final class ServeCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger("sluice");
+
   @Mixin
   ConfigOption config;
 
@@ -20,6 +27,7 @@ public final class ServeCommand implements Callable<Integer> {
     Wiring wiring;
     try {
       Config cfg = config.load();
+      Logging.configure(LogSettings.fromConfig(cfg, System.getenv()));
       wiring = Wiring.start(cfg).await();
     } catch (ConfigException e) {
       System.err.println("sluice: configuration error: " + e.getMessage());
@@ -28,13 +36,15 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("sluice: cannot start: " + e.getMessage());
       return 1;
     }
-    System.out.printf("sluice %s listening on port %d (started in %d ms)%n", VersionProvider.version(),
-        wiring.port(), (System.nanoTime() - t0) / 1_000_000);
+    long startedMillis = (System.nanoTime() - t0) / 1_000_000;
+    LOG.atInfo().addKeyValue("version", VersionProvider.version()).addKeyValue("port", wiring.port())
+        .addKeyValue("startup_ms", startedMillis)
+        .log("sluice {} listening on port {} (started in {} ms)", VersionProvider.version(), wiring.port(), startedMillis);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       wiring.close();
       // the access log is written asynchronously: flush it once the last request has finished
-      if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext lc) {
+      if (LoggerFactory.getILoggerFactory() instanceof LoggerContext lc) {
         lc.stop();
       }
       stopped.countDown();

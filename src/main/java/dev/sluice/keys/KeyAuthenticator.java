@@ -129,6 +129,7 @@ public final class KeyAuthenticator implements Authenticator, AutoCloseable {
           if (invalidations.get() == generation) {
             cache.put(hash, found);
           }
+          LOG.debug("key looked up in the database (not cached): {}", found.map(k -> "key " + k.id()).orElse("no such key"));
           return decide(found);
         });
   }
@@ -140,6 +141,7 @@ public final class KeyAuthenticator implements Authenticator, AutoCloseable {
     ApiKey key = found.get();
     Instant now = clock.instant();
     if (!key.activeAt(now)) {
+      LOG.debug("key {} refused: revoked or expired", key.id());
       return rejected();
     }
     pendingLastUse.merge(key.id(), now, (a, b) -> a.isAfter(b) ? a : b);

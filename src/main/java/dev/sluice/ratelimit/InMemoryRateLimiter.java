@@ -90,11 +90,12 @@ public final class InMemoryRateLimiter implements RateLimiter {
       return Future.failedFuture(ApiError.of(500, ApiError.API,
           "the API key's plan '" + e.plan + "' is not configured on this gateway", "plan_not_configured").exception());
     }
+    String keyId = keyId(principal);
     if (found.isEmpty()) {
+      LOG.debug("admitted key {} on {}: no plan, not limited", keyId, endpointClass);
       return Future.succeededFuture(Admission.UNLIMITED);
     }
     PlanLimits pl = found.get();
-    String keyId = keyId(principal);
     long now = ticker.getAsLong();
     Instant wall = wallClock.instant();
 
@@ -131,10 +132,14 @@ public final class InMemoryRateLimiter implements RateLimiter {
     boolean tokensBlocked = tokens != null && !tokens.allowed();
     boolean requestsBlocked = !requests.allowed();
     if (!tokensBlocked && !requestsBlocked) {
+      LOG.debug("admitted key {} on {} (plan {}): {} requests left this minute", keyId, endpointClass,
+          pl.plan().name(), requests.remaining());
       return Future.succeededFuture(new Admission(true, headers, 0));
     }
     long waitNanos = Math.max(requestsBlocked ? requests.retryAfterNanos() : 0,
         tokensBlocked ? tokens.retryAfterNanos() : 0);
+    LOG.debug("limited key {} on {} (plan {}): {} per minute used up, retry in {} ms", keyId, endpointClass,
+        pl.plan().name(), requestsBlocked ? "requests" : "tokens", Math.ceilDiv(waitNanos, 1_000_000L));
     headers.put(RateLimitHeaders.RETRY_AFTER_MS, Long.toString(Math.ceilDiv(waitNanos, 1_000_000L)));
     String again = " Please try again in " + RateLimitHeaders.duration(waitNanos) + ".";
     String className = endpointClass.name().toLowerCase(Locale.ROOT);

@@ -1,7 +1,5 @@
 package dev.sluice.relay;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,23 +29,22 @@ public final class AccessLog {
       return;
     }
     if (json) {
-      ObjectNode n = Json.object();
-      n.put("request_id", e.requestId());
-      n.put("method", e.method());
-      n.put("path", e.path());
-      n.put("model", e.model());
-      n.put("status", e.status());
-      n.put("latency_ms", e.latencyMillis());
-      n.put("upstream_latency_ms", e.upstreamLatencyMillis());
-      n.put("key_id", e.keyId());
-      n.put("error_code", e.errorCode());
-      n.put("stream", e.stream());
-      n.put("upstream", e.upstream());
-      n.put("upstream_model", e.upstreamModel());
-      if (e.attempts() != null) {
-        n.put("attempts", e.attempts());
-      }
-      LOG.info(Json.write(n));
+      // fields of their own in the JSON line (JsonLayout), not a JSON string inside the message
+      LOG.atInfo()
+          .addKeyValue("request_id", e.requestId())
+          .addKeyValue("method", e.method())
+          .addKeyValue("path", e.path())
+          .addKeyValue("model", e.model())
+          .addKeyValue("status", e.status())
+          .addKeyValue("latency_ms", e.latencyMillis())
+          .addKeyValue("upstream_latency_ms", e.upstreamLatencyMillis())
+          .addKeyValue("key_id", e.keyId())
+          .addKeyValue("error_code", e.errorCode())
+          .addKeyValue("stream", e.stream())
+          .addKeyValue("upstream", e.upstream())
+          .addKeyValue("upstream_model", e.upstreamModel())
+          .addKeyValue("attempts", e.attempts())
+          .log("{} {} {}", e.method(), e.path(), e.status());
     } else {
       LOG.info("request_id={} method={} path={} model={} status={} latency_ms={} upstream_latency_ms={} key_id={} "
               + "stream={} error_code={} upstream={} upstream_model={}{}",

@@ -2,6 +2,9 @@ package dev.sluice.relay;
 
 import dev.sluice.api.Endpoint;
 import dev.sluice.error.ApiError;
+import dev.sluice.error.GatewayException;
+import dev.sluice.http.HttpGuard;
+import dev.sluice.http.HttpTimeouts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -20,11 +23,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP front door. {@link #routes} lists every route; tests reuse it on port 0.
  */
 public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   /** Path prefixes the OpenAI API has but this gateway does not offer. */
   static final List<String> UNSUPPORTED = List.of("fine_tuning", "fine-tuning", "assistants", "threads",
       "runs", "batches", "files", "uploads", "vector_stores", "audio", "moderations", "realtime", "evals");
@@ -58,9 +64,10 @@ public final class Gateway {
    * upstream client it builds keeps its connections on the same loop as the client connections
    * it serves: no hand-off between threads per request or per streamed event.
    *
+   * @param timeouts the connection's idle timeout and the request head and body deadlines
    * @param extra more routes (admin API, ...) added before the catch-all 404
    */
-  public static Future<Gateway> start(Vertx vertx, String host, int port, int instances,
+  public static Future<Gateway> start(Vertx vertx, String host, int port, HttpTimeouts timeouts, int instances,
                                       Supplier<Services> perLoop, Consumer<Router> extra) {
     InFlight inFlight = new InFlight();
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
@@ -69,7 +76,7 @@ public final class Gateway {
     int shared = port == 0 ? -1 : port;
     List<Future<String>> deployed = new ArrayList<>();
     for (int i = 0; i < instances; i++) {
-      deployed.add(vertx.deployVerticle(new Instance(host, shared, perLoop, extra, inFlight, servers)));
+      deployed.add(vertx.deployVerticle(new Instance(host, shared, timeouts, perLoop, extra, inFlight, servers)));
     }
     return Future.all(deployed).map(v -> new Gateway(List.copyOf(servers), inFlight));
   }
@@ -78,15 +85,17 @@ public final class Gateway {
   private static final class Instance extends VerticleBase {
     private final String host;
     private final int port;
+    private final HttpTimeouts timeouts;
     private final Supplier<Services> perLoop;
     private final Consumer<Router> extra;
     private final InFlight inFlight;
     private final List<HttpServer> servers;
 
-    Instance(String host, int port, Supplier<Services> perLoop, Consumer<Router> extra, InFlight inFlight,
-             List<HttpServer> servers) {
+    Instance(String host, int port, HttpTimeouts timeouts, Supplier<Services> perLoop, Consumer<Router> extra,
+             InFlight inFlight, List<HttpServer> servers) {
       this.host = host;
       this.port = port;
+      this.timeouts = timeouts;
       this.perLoop = perLoop;
       this.extra = extra;
       this.inFlight = inFlight;
@@ -95,18 +104,20 @@ public final class Gateway {
 
     @Override
     public Future<?> start() {
-      Router router = routes(vertx, perLoop.get(), extra, inFlight);
+      Services services = perLoop.get();
+      Router router = routes(vertx, services, extra, inFlight);
       HttpServerOptions options = new HttpServerOptions()
           .setHost(host)
           .setPort(port)
           .setTcpNoDelay(true)
           .setCompressionSupported(false)
-          .setIdleTimeout(300)
+          .setIdleTimeout(timeouts.idleSeconds())
           // An h2c upgrade closes the HTTP/1.1 response the relay holds: the first request of each
           // upgraded connection was recorded as a client hang-up (499, no tokens) though it was answered.
           .setHttp2ClearTextEnabled(false)
           .setDecompressionSupported(false);
-      return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(servers::add);
+      return HttpGuard.install(vertx.createHttpServer(options), services.errors(), timeouts)
+          .requestHandler(router).listen().onSuccess(servers::add);
     }
   }
 
@@ -141,7 +152,14 @@ public final class Gateway {
     }
     router.route().handler(ctx -> RelayHandler.failEarly(ctx, services,
         ApiError.notFound("Unknown request URL: " + ctx.request().method() + " " + ctx.request().path())));
-    router.route().failureHandler(ctx -> RelayHandler.failEarly(ctx, services, failure(ctx, services)));
+    router.route().failureHandler(ctx -> {
+      if (ctx.response().closed()) {
+        // the client hung up or the protocol guard closed the connection: nothing to answer, not our fault
+        LOG.debug("connection closed before {} {} was answered", ctx.request().method(), ctx.request().path());
+        return;
+      }
+      RelayHandler.failEarly(ctx, services, failure(ctx, services));
+    });
     return router;
   }
 
@@ -159,10 +177,10 @@ public final class Gateway {
     if (status >= 400 && status < 500) {
       return ApiError.invalidRequest("bad request");
     }
-    if (ctx.failure() instanceof dev.sluice.error.GatewayException g) {
+    if (ctx.failure() instanceof GatewayException g) {
       return g.error();
     }
-    org.slf4j.LoggerFactory.getLogger(Gateway.class).error("unexpected failure on {}: {}",
+    LOG.error("unexpected failure on {}: {}",
         ctx.request().path(), String.valueOf(ctx.failure()));
     return ApiError.internal();
   }

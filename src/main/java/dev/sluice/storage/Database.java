@@ -5,10 +5,15 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -50,7 +55,7 @@ public final class Database implements AutoCloseable {
       hc.setPassword(password);
     }
     if (dialect == Dialect.SQLITE) {
-      createParentDirectory(url);
+      createPrivateFile(url);
       hc.setDriverClassName("org.sqlite.JDBC");
       hc.addDataSourceProperty("journal_mode", "WAL");
       hc.addDataSourceProperty("busy_timeout", "10000");
@@ -113,7 +118,16 @@ public final class Database implements AutoCloseable {
         + describe(url) + "'");
   }
 
-  private static void createParentDirectory(String url) {
+  /** Owner-only: the database holds key names, key hashes and usage. */
+  private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+  /** The files SQLite keeps beside the database; it creates them with the database file's mode. */
+  private static final List<String> SIDE_FILES = List.of("-wal", "-shm", "-journal");
+
+  /**
+   * Creates the SQLite file (and its directory) readable by its owner only, before the driver
+   * would create it with the umask's mode, and narrows an existing one and its side files to that.
+   */
+  private static void createPrivateFile(String url) {
     String file = url.substring("jdbc:sqlite:".length());
     int q = file.indexOf('?');
     if (q >= 0) {
@@ -128,13 +142,28 @@ public final class Database implements AutoCloseable {
     if (file.startsWith("~/")) {
       throw new ConfigException("storage.url", "'~' is not expanded in JDBC URLs; use an absolute path");
     }
-    Path parent = Path.of(file).toAbsolutePath().getParent();
-    if (parent != null && !Files.isDirectory(parent)) {
-      try {
+    Path path = Path.of(file).toAbsolutePath();
+    boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    try {
+      Path parent = path.getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
         Files.createDirectories(parent);
-      } catch (IOException e) {
-        throw new StorageException("cannot create directory " + parent + ": " + e.getMessage(), e);
       }
+      if (!posix) {
+        return;
+      }
+      if (!Files.exists(path)) {
+        Files.createFile(path, PosixFilePermissions.asFileAttribute(FILE_MODE));
+      }
+      Files.setPosixFilePermissions(path, FILE_MODE);
+      for (String suffix : SIDE_FILES) {
+        Path side = path.resolveSibling(path.getFileName() + suffix);
+        if (Files.exists(side)) {
+          Files.setPosixFilePermissions(side, FILE_MODE);
+        }
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot create " + path + ": " + e.getMessage(), e);
     }
   }
 

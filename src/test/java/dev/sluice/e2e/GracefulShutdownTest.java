@@ -6,23 +6,19 @@ import dev.sluice.GatewayHarness;
 import dev.sluice.fake.FakeOpenAI;
 import dev.sluice.keys.KeyService;
 import io.vertx.core.Vertx;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * that got an HTTP response has its usage row, and its stdout never shows a secret.
  */
 class GracefulShutdownTest {
-  static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
   static final int CLIENTS = 8;
 
   @TempDir
@@ -57,34 +52,16 @@ class GracefulShutdownTest {
         usage:
           flush_interval_millis: 5000
         """.formatted(GatewayHarness.KEY, db, fake.baseUrl(), GatewayHarness.UPSTREAM_KEY));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.sluice.Main",
-        "serve", "--config", cfg.toString()).redirectErrorStream(true).start();
-    List<String> output = new CopyOnWriteArrayList<>();
-    CountDownLatch listening = new CountDownLatch(1);
-    AtomicInteger port = new AtomicInteger();
-    Thread reader = Thread.ofPlatform().daemon().start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          output.add(line);
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            port.set(Integer.parseInt(m.group(1)));
-            listening.countDown();
-          }
-        }
-      } catch (IOException ignored) {
-        // process gone
-      }
-    });
+    SluiceProcess sluice = SluiceProcess.serve(cfg);
+    Process p = sluice.process;
     try {
-      assertThat(listening.await(60, TimeUnit.SECONDS)).as("started: %s", output).isTrue();
+      AtomicInteger port = new AtomicInteger(sluice.awaitPort());
 
       AtomicInteger responded = new AtomicInteger();
       AtomicInteger completed = new AtomicInteger();
       AtomicBoolean stop = new AtomicBoolean();
       CountDownLatch warm = new CountDownLatch(100);
-      List<Thread> clients = new java.util.ArrayList<>();
+      List<Thread> clients = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
         int client = c;
         clients.add(Thread.ofPlatform().start(() -> {
@@ -112,14 +89,13 @@ class GracefulShutdownTest {
         }));
       }
       assertThat(warm.await(60, TimeUnit.SECONDS)).as("load running").isTrue();
-      // SIGTERM; Process.destroy() would also close our end of its stdout and lose its last lines
-      assertThat(p.toHandle().destroy()).isTrue();
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+      sluice.stop();
       stop.set(true);
       for (Thread t : clients) {
         t.join(60_000);
       }
-      reader.join(10_000);
+      List<String> output = new ArrayList<>(sluice.stdout);
+      output.addAll(sluice.stderr);
 
       long rows;
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
@@ -138,7 +114,7 @@ class GracefulShutdownTest {
       long accessLines = output.stream().filter(l -> l.contains("sluice.access") && l.contains("request_id=")).count();
       assertThat(accessLines).as("one access line per answered request").isEqualTo(responded.get());
     } finally {
-      p.destroyForcibly();
+      sluice.close();
       fake.close();
       vertx.close().await();
     }

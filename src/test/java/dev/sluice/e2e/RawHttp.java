@@ -7,9 +7,14 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A minimal HTTP/1.1 client over a plain socket, so tests can send any bytes and any header value
@@ -83,6 +88,44 @@ final class RawHttp {
     }
   }
 
+  /**
+   * Writes {@code request} as it is and reads until the server closes the connection.
+   *
+   * @throws Hang when the connection is still open after {@code timeoutMillis}
+   */
+  static byte[] untilClosed(int port, byte[] request, int timeoutMillis) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(timeoutMillis);
+      s.getOutputStream().write(request);
+      s.getOutputStream().flush();
+      try {
+        return readAll(s.getInputStream());
+      } catch (SocketTimeoutException e) {
+        throw new Hang("connection still open after " + timeoutMillis + " ms");
+      }
+    }
+  }
+
+  /** Every response in {@code raw}, each delimited by its Content-Length. */
+  static List<Response> parseAll(byte[] raw) throws IOException {
+    List<Response> out = new ArrayList<>();
+    int pos = 0;
+    while (pos < raw.length) {
+      int end = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), pos);
+      if (end < 0) {
+        throw new IOException("trailing bytes that are no response head: "
+            + new String(raw, pos, raw.length - pos, StandardCharsets.ISO_8859_1));
+      }
+      String head = new String(raw, pos, end - pos, StandardCharsets.ISO_8859_1);
+      Matcher m = Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(head);
+      int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+      int next = Math.min(raw.length, end + 4 + length);
+      out.add(parse(Arrays.copyOfRange(raw, pos, next)));
+      pos = next;
+    }
+    return out;
+  }
+
   private static byte[] readAll(InputStream in) throws IOException {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     byte[] chunk = new byte[16384];
@@ -115,7 +158,7 @@ final class RawHttp {
     if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       body = dechunk(raw, start);
     } else {
-      body = java.util.Arrays.copyOfRange(raw, start, raw.length);
+      body = Arrays.copyOfRange(raw, start, raw.length);
       String cl = headers.get("content-length");
       if (cl != null && Integer.parseInt(cl) != body.length) {
         throw new IOException("content-length " + cl + " but " + body.length + " body bytes");

@@ -7,6 +7,7 @@ import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,17 @@ class DatabaseTest {
       assertThat(db.dialect()).isEqualTo(Database.Dialect.SQLITE);
     }
     assertThat(Files.isRegularFile(file)).isTrue();
+  }
+
+  @Test
+  void anExistingWorldReadableDatabaseIsNarrowedToItsOwner() throws Exception {
+    Path file = dir.resolve("sluice.db");
+    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+    Config config = Config.fromYaml("storage:\n  url: \"jdbc:sqlite:" + file + "\"\n", Map.of());
+    try (Database db = Database.open(config)) {
+      assertThat(db.dialect()).isEqualTo(Database.Dialect.SQLITE);
+    }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
   }
 
   @ParameterizedTest
