@@ -27,18 +27,19 @@ public final class TokenEstimate {
 
   /** Notes the output text of one client event (SSE framing, OpenAI dialects). */
   public void relayed(Buffer event) {
-    int n = event.length();
+    byte[] b = event.getBytes();
+    int n = b.length;
     for (int i = 0; i < n; i++) {
-      if (event.getByte(i) != '"') {
+      if (b[i] != '"') {
         continue;
       }
       for (byte[] key : KEYS) {
-        if (matches(event, i, key)) {
-          int j = skipSpaces(event, i + key.length);
-          if (j < n && event.getByte(j) == ':') {
-            j = skipSpaces(event, j + 1);
-            if (j < n && event.getByte(j) == '"') {
-              i = readString(event, j + 1, text) - 1;
+        if (matches(b, i, key)) {
+          int j = skipSpaces(b, i + key.length);
+          if (j < n && b[j] == ':') {
+            j = skipSpaces(b, j + 1);
+            if (j < n && b[j] == '"') {
+              i = readString(b, j + 1, text) - 1;
             }
           }
           break;
@@ -96,42 +97,35 @@ public final class TokenEstimate {
     static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
   }
 
-  private static boolean matches(Buffer b, int at, byte[] key) {
-    if (at + key.length > b.length()) {
+  private static boolean matches(byte[] b, int at, byte[] key) {
+    if (at + key.length > b.length) {
       return false;
     }
     for (int k = 0; k < key.length; k++) {
-      if (b.getByte(at + k) != key[k]) {
+      if (b[at + k] != key[k]) {
         return false;
       }
     }
     return true;
   }
 
-  private static int skipSpaces(Buffer b, int i) {
-    while (i < b.length() && (b.getByte(i) == ' ' || b.getByte(i) == '\t')) {
+  private static int skipSpaces(byte[] b, int i) {
+    while (i < b.length && (b[i] == ' ' || b[i] == '\t')) {
       i++;
     }
     return i;
   }
 
   /** Decodes a JSON string starting after its opening quote; returns the index after the closing quote. */
-  private static int readString(Buffer b, int i, StringBuilder into) {
-    int n = b.length();
+  private static int readString(byte[] b, int i, StringBuilder into) {
+    int n = b.length;
     int start = i;
-    while (i < n) {
-      byte c = b.getByte(i);
-      if (c == '"') {
-        break;
-      }
-      if (c == '\\' && i + 1 < n) {
-        i += 2;
-      } else {
-        i++;
-      }
+    while (i < n && b[i] != '"') {
+      i += b[i] == '\\' && i + 1 < n ? 2 : 1;
     }
-    if (i > start) {
-      into.append(unescape(b.getString(start, Math.min(i, n))));
+    int end = Math.min(i, n);
+    if (end > start) {
+      into.append(unescape(new String(b, start, end - start, StandardCharsets.UTF_8)));
     }
     return Math.min(i + 1, n);
   }
