@@ -16,22 +16,24 @@ import org.junit.jupiter.api.Test;
 /**
  * Lower layers never import higher ones: every {@code import dev.sluice...} in the main sources goes to
  * a layer below its own package's, or stays inside its feature. The shared vocabulary ({@code api}:
- * endpoints, limit classes, model info) is at the bottom, the relay near the top.
+ * endpoints, limit classes, model info, API contracts) is at the bottom, errors (typed per contract)
+ * just above it, the relay near the top.
  */
 class LayeringTest {
   /** Feature (first package below dev.sluice) → layer; a feature may import only lower layers. */
   static final Map<String, Integer> LAYER = Map.ofEntries(
       Map.entry("json", 0), Map.entry("config", 0), Map.entry("sse", 0),
-      Map.entry("api", 1), Map.entry("error", 1), Map.entry("storage", 1),
-      Map.entry("keys", 2), Map.entry("usage", 2), Map.entry("validation", 2), Map.entry("dialect", 2),
-      Map.entry("http", 2), Map.entry("logging", 2),
-      Map.entry("ratelimit", 3),
-      Map.entry("accounts", 4),
-      Map.entry("provider", 5),
-      Map.entry("route", 6),
-      Map.entry("relay", 7),
-      Map.entry("admin", 8),
-      Map.entry("app", 9));
+      Map.entry("api", 1), Map.entry("storage", 1),
+      Map.entry("error", 2),
+      Map.entry("keys", 3), Map.entry("usage", 3), Map.entry("validation", 3), Map.entry("dialect", 3),
+      Map.entry("http", 3), Map.entry("logging", 3),
+      Map.entry("ratelimit", 4),
+      Map.entry("accounts", 5),
+      Map.entry("provider", 6),
+      Map.entry("route", 7),
+      Map.entry("relay", 8),
+      Map.entry("admin", 9),
+      Map.entry("app", 10));
   static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.sluice\\.([a-z]+)\\.", Pattern.MULTILINE);
   static final Path MAIN = Path.of("src/main/java/dev/sluice");
 

@@ -1,12 +1,20 @@
 package dev.sluice.error;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.ApiContract;
 import dev.sluice.json.Json;
 
 /**
- * Renders an {@link ApiError} as the wire envelope. {@link Style#OPENAI} is OpenAI's
- * {@code {"error":{"message","type","param","code"}}}; {@link Style#GATEWAY} is codex-gateway's,
- * where {@code type} is always {@code gateway_error}, for drop-in users of that gateway.
+ * Renders an {@link ApiError} as the wire envelope {@code {"error":{"message","type","param","code"}}}
+ * of the contract the request's base path speaks. Errors are typed once, where they arise; this class
+ * alone decides how each contract shows them:
+ * <ul>
+ *   <li>{@link ApiContract#OPENAI}: as typed, or in {@link Style#GATEWAY} codex-gateway's envelope,
+ *   where {@code type} is always {@code gateway_error}, for drop-in users of that gateway;</li>
+ *   <li>{@link ApiContract#PLATFORM}: seed 003's type table (see {@link PlatformErrors}), whatever the
+ *   configured style.</li>
+ * </ul>
  */
 public final class ErrorRenderer {
   public enum Style { OPENAI, GATEWAY }
@@ -21,10 +29,21 @@ public final class ErrorRenderer {
     return new ErrorRenderer("gateway".equals(style) ? Style.GATEWAY : Style.OPENAI);
   }
 
+  /** The error as {@code contract} answers it: status, type and message (and the headers it carries). */
+  public ApiError as(ApiContract contract, ApiError e) {
+    return contract == ApiContract.PLATFORM ? PlatformErrors.typed(e) : e;
+  }
+
+  /** The envelope on the OpenAI contract. */
   public ObjectNode envelope(ApiError e) {
+    return envelope(ApiContract.OPENAI, e);
+  }
+
+  public ObjectNode envelope(ApiContract contract, ApiError error) {
+    ApiError e = as(contract, error);
     ObjectNode err = Json.object();
     err.put("message", e.message());
-    err.put("type", style == Style.GATEWAY ? "gateway_error" : e.type());
+    err.put("type", style == Style.GATEWAY && contract == ApiContract.OPENAI ? "gateway_error" : e.type());
     err.put("param", e.param());
     err.put("code", e.code());
     if (e.docUrl() != null) {
@@ -35,8 +54,36 @@ public final class ErrorRenderer {
     return root;
   }
 
+  /** The envelope on the OpenAI contract, as JSON text. */
   public String render(ApiError e) {
-    return Json.write(envelope(e));
+    return render(ApiContract.OPENAI, e);
+  }
+
+  public String render(ApiContract contract, ApiError e) {
+    return Json.write(envelope(contract, e));
+  }
+
+  /**
+   * An upstream's own error body (a 4xx relayed as it came) as {@code contract} shows it: unchanged on
+   * {@link ApiContract#OPENAI}; on {@link ApiContract#PLATFORM} an OpenAI-shaped {@code error} object
+   * gets the table's type for {@code status}. Anything else (not JSON, no {@code error} object, a status
+   * the table does not list) is returned unchanged.
+   */
+  public byte[] relayed(ApiContract contract, int status, byte[] body) {
+    String type = contract == ApiContract.PLATFORM ? PlatformErrors.typeFor(status) : null;
+    if (type == null || body.length == 0 || body[0] != '{') {
+      return body;
+    }
+    try {
+      JsonNode root = Json.MAPPER.readTree(body);
+      if (root != null && root.get("error") instanceof ObjectNode err && !type.equals(err.path("type").asText())) {
+        err.put("type", type);
+        return Json.MAPPER.writeValueAsBytes(root);
+      }
+    } catch (Exception e) {
+      // not JSON: relayed as it came
+    }
+    return body;
   }
 
   /**

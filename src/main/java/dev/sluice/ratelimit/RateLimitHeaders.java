@@ -1,7 +1,10 @@
 package dev.sluice.ratelimit;
 
+import dev.sluice.api.ApiContract;
 import dev.sluice.error.ApiError;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Names and value formats of the rate-limit response headers.
@@ -10,7 +13,8 @@ import java.util.List;
  * {@code x-ratelimit-limit-requests} are one header. Limit and remaining mean the same in both and
  * are sent once. The reset headers differ: OpenAI's {@code x-ratelimit-reset-*} is a duration
  * ({@code 6s}, {@code 1m0s}, {@code 120ms}), which keeps OpenAI clients working, and the UTC epoch
- * second of the same moment goes in {@code X-RateLimit-Reset-*-Epoch}.
+ * second of the same moment goes in {@code X-RateLimit-Reset-*-Epoch}. Since one name cannot carry
+ * both, the contract of the request's base path decides: see {@link #forContract}.
  */
 public final class RateLimitHeaders {
   public static final String LIMIT_REQUESTS = "X-RateLimit-Limit-Requests";
@@ -67,6 +71,21 @@ public final class RateLimitHeaders {
       sb.append('.').append(frac.replaceAll("0+$", ""));
     }
     return sb.append('s').toString();
+  }
+
+  /**
+   * The limiter's headers as {@code contract} defines them. {@link ApiContract#OPENAI}: unchanged, the
+   * reset headers are durations. {@link ApiContract#PLATFORM} (seed 003, "Rate-limit headers"): the
+   * reset headers carry the UTC epoch second of the same moment; the {@code -Epoch} headers stay.
+   */
+  public static Map<String, String> forContract(ApiContract contract, Map<String, String> headers) {
+    if (contract != ApiContract.PLATFORM || !headers.containsKey(RESET_REQUESTS_EPOCH)) {
+      return headers;
+    }
+    var out = new LinkedHashMap<>(headers);
+    out.computeIfPresent(RESET_REQUESTS, (k, v) -> headers.get(RESET_REQUESTS_EPOCH));
+    out.computeIfPresent(RESET_TOKENS, (k, v) -> headers.getOrDefault(RESET_TOKENS_EPOCH, v));
+    return out;
   }
 
   /** Whole seconds, rounded up, for {@code Retry-After}. */

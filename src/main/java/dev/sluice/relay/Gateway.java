@@ -1,5 +1,6 @@
 package dev.sluice.relay;
 
+import dev.sluice.api.ApiContract;
 import dev.sluice.api.Endpoint;
 import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
@@ -34,6 +35,8 @@ public final class Gateway {
   /** Path prefixes the OpenAI API has but this gateway does not offer. */
   static final List<String> UNSUPPORTED = List.of("fine_tuning", "fine-tuning", "assistants", "threads",
       "runs", "batches", "files", "uploads", "vector_stores", "audio", "moderations", "realtime", "evals");
+  /** Base paths serving the OpenAI-shaped endpoints, each in the {@link ApiContract} that owns it. */
+  static final List<String> OPENAI_SHAPED = List.of("/v1", "/api/v1");
 
   private final List<HttpServer> servers;
   private final InFlight inFlight;
@@ -129,7 +132,15 @@ public final class Gateway {
     router.route().handler(Gateway::requestId);
     router.get("/healthz").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
     router.get("/docs/:page").handler(Gateway::docs);
-    for (String prefix : List.of("/v1", "/api/v1")) {
+    for (ApiContract contract : ApiContract.values()) {
+      for (String base : contract.basePaths()) {
+        router.route(base + "/*").handler(ctx -> {
+          ctx.put(RelayHandler.CONTRACT, contract);
+          ctx.next();
+        });
+      }
+    }
+    for (String prefix : OPENAI_SHAPED) {
       router.get(prefix + "/models").handler(ctx -> relay.handle(ctx, Endpoint.MODELS));
       for (Endpoint e : Endpoint.values()) {
         if (e == Endpoint.MODELS) {

@@ -1,5 +1,6 @@
 package dev.sluice.relay;
 
+import dev.sluice.api.ApiContract;
 import dev.sluice.api.Endpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,7 @@ import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
 import dev.sluice.provider.UpstreamFailures;
 import dev.sluice.provider.UpstreamLink;
+import dev.sluice.ratelimit.RateLimitHeaders;
 import dev.sluice.sse.SseEvent;
 import dev.sluice.sse.SseParser;
 import dev.sluice.sse.SseWriter;
@@ -42,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class RelayHandler {
   private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
   static final String REQUEST_ID = "sluice.requestId";
+  /** Where {@link Gateway#routes} puts the {@link ApiContract} of the request's base path. */
+  static final String CONTRACT = "sluice.contract";
 
   private final Services services;
   private final InFlight inFlight;
@@ -55,6 +59,7 @@ public final class RelayHandler {
   private final class Exchange implements InFlight.Request {
     final RoutingContext ctx;
     final Endpoint endpoint;
+    final ApiContract contract;
     final Context context;
     final long startNanos = System.nanoTime();
     final String requestId;
@@ -78,6 +83,7 @@ public final class RelayHandler {
     Exchange(RoutingContext ctx, Endpoint endpoint) {
       this.ctx = ctx;
       this.endpoint = endpoint;
+      this.contract = contractOf(ctx);
       this.context = ctx.vertx().getOrCreateContext();
       this.requestId = ctx.get(REQUEST_ID);
     }
@@ -105,7 +111,7 @@ public final class RelayHandler {
             ex.body = body;
             ex.stream = body.path("stream").asBoolean(false);
             ex.model = RelayCall.modelOf(body);
-            services.validator().validate(endpoint, body);
+            services.validator().validate(ex.contract, endpoint, body);
             if (ex.model != null && !p.allows(ex.model)) {
               throw ApiError.modelNotAllowed(ex.model).exception();
             }
@@ -252,9 +258,7 @@ public final class RelayHandler {
     if (served != null) {
       resp.putHeader("x-sluice-upstream", served);
     }
-    for (Map.Entry<String, String> h : ex.limitHeaders.entrySet()) {
-      resp.putHeader(h.getKey(), h.getValue());
-    }
+    RateLimitHeaders.forContract(ex.contract, ex.limitHeaders).forEach(resp::putHeader);
   }
 
   /**
@@ -292,6 +296,9 @@ public final class RelayHandler {
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     }
     String code = b.status() >= 400 ? "upstream_" + b.status() : null;
+    if (code != null) {
+      body = Buffer.buffer(services.errors().relayed(ex.contract, b.status(), body.getBytes()));
+    }
     resp.end(body);
     finish(ex, b.status(), code);
   }
@@ -382,7 +389,7 @@ public final class RelayHandler {
     if (ex.endpoint == Endpoint.RESPONSES) {
       return SseWriter.encode(new SseEvent("error", services.errors().responsesEvent(error, ex.eventsWritten), null));
     }
-    return SseWriter.data(services.errors().render(error));
+    return SseWriter.data(services.errors().render(ex.contract, error));
   }
 
   /** Answers with an error: a JSON envelope before the first byte; an SSE error event after it. */
@@ -390,7 +397,7 @@ public final class RelayHandler {
     if (ex.finished) {
       return;
     }
-    ApiError error = t instanceof GatewayException g ? g.error() : ApiError.internal();
+    ApiError error = services.errors().as(ex.contract, t instanceof GatewayException g ? g.error() : ApiError.internal());
     if (!(t instanceof GatewayException)) {
       LOG.error("request_id={} unexpected failure: {}", ex.requestId, t.toString());
     }
@@ -406,9 +413,9 @@ public final class RelayHandler {
     if (!resp.headWritten()) {
       resp.setStatusCode(error.status());
       writeHeaders(ex, resp, null);
-      error.headers().forEach(resp::putHeader);
+      RateLimitHeaders.forContract(ex.contract, error.headers()).forEach(resp::putHeader);
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-      resp.end(services.errors().render(error));
+      resp.end(services.errors().render(ex.contract, error));
     }
     finish(ex, error.status(), error.code());
   }
@@ -454,12 +461,19 @@ public final class RelayHandler {
     }
   }
 
+  /** The contract of the request's base path; {@link ApiContract#OPENAI} outside every base path. */
+  static ApiContract contractOf(RoutingContext ctx) {
+    return ctx.get(CONTRACT, ApiContract.OPENAI);
+  }
+
   /** Renders an error for a request that never reached the relay (routing, body limit). */
-  static void failEarly(RoutingContext ctx, Services services, ApiError error) {
+  static void failEarly(RoutingContext ctx, Services services, ApiError raw) {
     HttpServerResponse resp = ctx.response();
     if (resp.ended() || resp.closed()) {
       return;
     }
+    ApiContract contract = contractOf(ctx);
+    ApiError error = services.errors().as(contract, raw);
     resp.setStatusCode(error.status());
     String rid = ctx.get(REQUEST_ID);
     if (rid != null) {
@@ -467,6 +481,6 @@ public final class RelayHandler {
     }
     error.headers().forEach(resp::putHeader);
     resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-    resp.end(services.errors().render(error));
+    resp.end(services.errors().render(contract, error));
   }
 }

@@ -3,6 +3,7 @@ package dev.sluice.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
+import dev.sluice.api.ApiContract;
 import dev.sluice.api.Endpoint;
 import java.util.Map;
 import java.util.Objects;
@@ -52,6 +53,19 @@ public final class RequestValidator {
           .withDocUrl(docBase + BODY_ANCHOR).exception();
     }
     root.validate(body, new Trace(body, docBase));
+  }
+
+  /**
+   * Validates {@code body} for {@code endpoint} as {@code contract} defines it: the pinned rules, and on
+   * {@link ApiContract#PLATFORM} then the platform's own ({@link PlatformRules}).
+   *
+   * @throws GatewayException with a 400 {@code invalid_request_error} on the first violation
+   */
+  public void validate(ApiContract contract, Endpoint endpoint, JsonNode body) {
+    validate(endpoint, body);
+    if (contract == ApiContract.PLATFORM) {
+      PlatformRules.check(endpoint, body);
+    }
   }
 
   /** The exact field matrix this validator enforces. */

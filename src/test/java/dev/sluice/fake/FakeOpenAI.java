@@ -304,6 +304,9 @@ public final class FakeOpenAI implements AutoCloseable {
     return root;
   }
 
+  /** What the fake puts in {@code system_fingerprint} of chat completions and chunks, as OpenAI does. */
+  public static final String SYSTEM_FINGERPRINT = "fp_fake0001";
+
   static ObjectNode usage(int prompt, int completion) {
     ObjectNode u = Json.object();
     u.put("prompt_tokens", prompt);
@@ -321,6 +324,7 @@ public final class FakeOpenAI implements AutoCloseable {
     root.put("object", "chat.completion");
     root.put("created", 1700000000);
     root.put("model", req.path("model").asText());
+    root.put("system_fingerprint", SYSTEM_FINGERPRINT);
     ObjectNode choice = root.putArray("choices").addObject();
     choice.put("index", 0);
     ObjectNode msg = choice.putObject("message");
@@ -447,6 +451,7 @@ public final class FakeOpenAI implements AutoCloseable {
       c.put("object", "chat.completion.chunk");
       c.put("created", 1700000000);
       c.put("model", model);
+      c.put("system_fingerprint", SYSTEM_FINGERPRINT);
       if (ts) {
         java.time.Instant now = java.time.Instant.now();
         c.put("fake_ts", now.getEpochSecond() * 1_000_000_000L + now.getNano());

@@ -2,6 +2,7 @@ package dev.sluice.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.dialect.openai.chat.CacheUsageFields;
 import dev.sluice.dialect.openai.responses.ChatCompletionToResponse;
 import dev.sluice.dialect.openai.responses.ResponsesToChatRequest;
 import dev.sluice.error.ApiError;
@@ -101,7 +102,7 @@ public final class OpenAiProvider implements Provider {
 
   @Override
   public Future<Reply> models(RelayCall call) {
-    return exchange(call, Endpoint.MODELS, null, false, passthrough(false));
+    return exchange(call, Endpoint.MODELS, null, false, passthrough(Endpoint.MODELS, false));
   }
 
   @Override
@@ -122,7 +123,7 @@ public final class OpenAiProvider implements Provider {
       }
     }
     Buffer bytes = body == call.body() && call.rawBody() != null ? call.rawBody() : Buffer.buffer(Json.write(body));
-    return exchange(call, call.endpoint(), bytes, call.stream(), passthrough(clientWantsUsage));
+    return exchange(call, call.endpoint(), bytes, call.stream(), passthrough(call.endpoint(), clientWantsUsage));
   }
 
   /**
@@ -153,7 +154,12 @@ public final class OpenAiProvider implements Provider {
     Buffer apply(Buffer upstream) throws IOException;
   }
 
-  private static Answer passthrough(boolean clientWantsUsage) {
+  /** The upstream's answer as it came; chat completions with seed 001's response fields ({@link CacheUsageFields}). */
+  private static Answer passthrough(Endpoint endpoint, boolean clientWantsUsage) {
+    if (endpoint == Endpoint.CHAT_COMPLETIONS) {
+      return new Answer(() -> new PassthroughStreamMapper(clientWantsUsage, true),
+          buf -> Buffer.buffer(CacheUsageFields.body(buf.getBytes())));
+    }
     return new Answer(() -> new PassthroughStreamMapper(clientWantsUsage), buf -> buf);
   }
 

@@ -1,6 +1,8 @@
 package dev.sluice.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.dialect.openai.chat.CacheUsageFields;
 import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
@@ -15,14 +17,23 @@ import java.util.function.Consumer;
  * Copies an OpenAI-dialect stream event by event, reading usage on the way. When the gateway asked
  * the upstream for usage that the client did not ask for, the usage-only chunk is dropped and the
  * usage field removed, so the client sees the stream it asked for. Responses streams report usage
- * inside the final event's {@code response} object, which is passed on unchanged.
+ * inside the final event's {@code response} object, which is passed on unchanged. Chat completion
+ * chunks get seed 001's response fields ({@link CacheUsageFields}): the usage chunk the cache counts,
+ * every chunk no {@code system_fingerprint}.
  */
 final class PassthroughStreamMapper implements StreamMapper {
   private final boolean clientWantsUsage;
+  private final boolean chatFields;
   private TokenUsage usage = TokenUsage.NONE;
 
   PassthroughStreamMapper(boolean clientWantsUsage) {
+    this(clientWantsUsage, false);
+  }
+
+  /** @param chatFields whether the events are chat completion chunks, to get {@link CacheUsageFields} */
+  PassthroughStreamMapper(boolean clientWantsUsage, boolean chatFields) {
     this.clientWantsUsage = clientWantsUsage;
+    this.chatFields = chatFields;
   }
 
   @Override
@@ -34,6 +45,13 @@ final class PassthroughStreamMapper implements StreamMapper {
     }
     if (!clientWantsUsage && data.contains("\"usage\"")) {
       String stripped = withoutNullUsage(data);
+      if (stripped != data) {
+        data = stripped;
+        event = new SseEvent(event.event(), data, event.id());
+      }
+    }
+    if (chatFields) {
+      String stripped = CacheUsageFields.withoutFingerprint(data);
       if (stripped != data) {
         data = stripped;
         event = new SseEvent(event.event(), data, event.id());
@@ -61,7 +79,12 @@ final class PassthroughStreamMapper implements StreamMapper {
           if (choices != null && choices.isArray() && choices.isEmpty()) {
             return;
           }
-          ((com.fasterxml.jackson.databind.node.ObjectNode) node).remove("usage");
+          ((ObjectNode) node).remove("usage");
+          out.accept(SseWriter.encode(new SseEvent(event.event(), Json.write(node), event.id())));
+          return;
+        }
+        if (chatFields) {
+          CacheUsageFields.fill((ObjectNode) u);
           out.accept(SseWriter.encode(new SseEvent(event.event(), Json.write(node), event.id())));
           return;
         }

@@ -14,8 +14,8 @@ import dev.sluice.json.Json;
  * input: treat both as immutable afterwards.
  *
  * <p>Fields without a Responses counterpart in the mapping ({@code stop}, {@code seed}, penalties,
- * {@code logprobs}, {@code stream_options}, {@code store}, ...) are left out. Explicit JSON nulls count
- * as absent.
+ * {@code logprobs}, {@code stream_options} but its {@code include_obfuscation}, {@code store}, ...) are
+ * left out. Explicit JSON nulls count as absent.
  */
 public final class ChatToResponsesRequest {
   static final String PARAGRAPH = "\n\n";
@@ -120,6 +120,10 @@ public final class ChatToResponsesRequest {
     copy(chat, "metadata", out, "metadata");
     copy(chat, "user", out, "user");
     copy(chat, "stream", out, "stream");
+    JsonNode obfuscation = chat.path("stream_options").get("include_obfuscation");
+    if (obfuscation != null && obfuscation.isBoolean()) {
+      out.putObject("stream_options").put("include_obfuscation", obfuscation.booleanValue());
+    }
     return out;
   }
 

@@ -6,16 +6,22 @@ import dev.sluice.json.Json;
 
 /**
  * Token counts of one response, for billing and for the chat {@code usage} object. 0 when unknown.
- * {@code cachedTokens} is part of {@code promptTokens}; {@code reasoningTokens} part of
- * {@code completionTokens}.
+ * {@code cachedTokens} (read from the prompt cache) and {@code cacheWriteTokens} (written to it) are
+ * part of {@code promptTokens}; {@code reasoningTokens} part of {@code completionTokens}.
  */
 public record TokenUsage(long promptTokens, long completionTokens, long totalTokens, long cachedTokens,
-                         long reasoningTokens) {
+                         long reasoningTokens, long cacheWriteTokens) {
   public static final TokenUsage ZERO = new TokenUsage(0, 0, 0, 0, 0);
+
+  /** Counts without cache writes (upstreams that report none, as OpenAI's). */
+  public TokenUsage(long promptTokens, long completionTokens, long totalTokens, long cachedTokens,
+                    long reasoningTokens) {
+    this(promptTokens, completionTokens, totalTokens, cachedTokens, reasoningTokens, 0);
+  }
 
   /**
    * Reads a Responses {@code usage} object ({@code input_tokens}, {@code output_tokens},
-   * {@code total_tokens}, {@code input_tokens_details.cached_tokens},
+   * {@code total_tokens}, {@code input_tokens_details.cached_tokens} and {@code cache_write_tokens},
    * {@code output_tokens_details.reasoning_tokens}); null or missing gives {@link #ZERO}. A missing
    * {@code total_tokens} is computed.
    */
@@ -28,14 +34,15 @@ public record TokenUsage(long promptTokens, long completionTokens, long totalTok
     JsonNode total = usage.get("total_tokens");
     return new TokenUsage(in, out, total != null && total.canConvertToLong() ? total.asLong() : in + out,
         usage.path("input_tokens_details").path("cached_tokens").asLong(0),
-        usage.path("output_tokens_details").path("reasoning_tokens").asLong(0));
+        usage.path("output_tokens_details").path("reasoning_tokens").asLong(0),
+        usage.path("input_tokens_details").path("cache_write_tokens").asLong(0));
   }
 
   /**
    * Reads a chat {@code usage} object ({@code prompt_tokens}, {@code completion_tokens},
-   * {@code total_tokens}, {@code prompt_tokens_details.cached_tokens}, else DeepSeek's
-   * {@code prompt_cache_hit_tokens}, {@code completion_tokens_details.reasoning_tokens}); null or
-   * missing gives {@link #ZERO}. A missing {@code total_tokens} is computed.
+   * {@code total_tokens}, the cache figures as {@link CacheUsageFields} reads them,
+   * {@code completion_tokens_details.reasoning_tokens}); null or missing gives {@link #ZERO}. A missing
+   * {@code total_tokens} is computed.
    */
   public static TokenUsage fromChat(JsonNode usage) {
     if (usage == null || !usage.isObject()) {
@@ -44,29 +51,29 @@ public record TokenUsage(long promptTokens, long completionTokens, long totalTok
     long in = usage.path("prompt_tokens").asLong(0);
     long out = usage.path("completion_tokens").asLong(0);
     JsonNode total = usage.get("total_tokens");
-    JsonNode cached = usage.path("prompt_tokens_details").get("cached_tokens");
-    if (cached == null || !cached.canConvertToLong()) {
-      cached = usage.path("prompt_cache_hit_tokens");
-    }
     return new TokenUsage(in, out, total != null && total.canConvertToLong() ? total.asLong() : in + out,
-        cached.asLong(0), usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0));
+        CacheUsageFields.cacheRead(usage), usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0),
+        CacheUsageFields.cacheCreation(usage));
   }
 
   /**
-   * The Responses {@code usage} object, with both details objects always present;
-   * {@code cache_write_tokens} (required by the Responses schema, unknown here) is 0.
+   * The Responses {@code usage} object, with both details objects always present
+   * ({@code cache_write_tokens} is required by the Responses schema: 0 when unknown).
    */
   public ObjectNode toResponses() {
     ObjectNode u = Json.object();
     u.put("input_tokens", promptTokens);
-    u.putObject("input_tokens_details").put("cached_tokens", cachedTokens).put("cache_write_tokens", 0);
+    u.putObject("input_tokens_details").put("cached_tokens", cachedTokens).put("cache_write_tokens", cacheWriteTokens);
     u.put("output_tokens", completionTokens);
     u.putObject("output_tokens_details").put("reasoning_tokens", reasoningTokens);
     u.put("total_tokens", totalTokens);
     return u;
   }
 
-  /** The chat {@code usage} object, with both details objects always present. */
+  /**
+   * The chat {@code usage} object, with both details objects always present and seed 001's
+   * {@code cache_read_input_tokens} and {@code cache_creation_input_tokens}.
+   */
   public ObjectNode toChat() {
     ObjectNode u = Json.object();
     u.put("prompt_tokens", promptTokens);
@@ -74,6 +81,8 @@ public record TokenUsage(long promptTokens, long completionTokens, long totalTok
     u.put("total_tokens", totalTokens);
     u.putObject("prompt_tokens_details").put("cached_tokens", cachedTokens);
     u.putObject("completion_tokens_details").put("reasoning_tokens", reasoningTokens);
+    u.put(CacheUsageFields.CACHE_READ, cachedTokens);
+    u.put(CacheUsageFields.CACHE_CREATION, cacheWriteTokens);
     return u;
   }
 }

@@ -1,0 +1,76 @@
+package dev.sluice.dialect.openai.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.json.Json;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class CacheUsageFieldsTest {
+  static ObjectNode filled(String usage) throws Exception {
+    ObjectNode u = (ObjectNode) Json.MAPPER.readTree(usage);
+    CacheUsageFields.fill(u);
+    return u;
+  }
+
+  @Test
+  void readsEachUpstreamsCacheFigures() throws Exception {
+    ObjectNode openai = filled("{\"prompt_tokens\":100,\"prompt_tokens_details\":{\"cached_tokens\":64}}");
+    assertThat(openai.path("cache_read_input_tokens").asLong()).isEqualTo(64);
+    assertThat(openai.path("cache_creation_input_tokens").asLong()).isZero();
+
+    ObjectNode anthropic = filled("{\"prompt_tokens\":100,\"cache_read_input_tokens\":30,"
+        + "\"cache_creation_input_tokens\":50}");
+    assertThat(anthropic.path("cache_read_input_tokens").asLong()).isEqualTo(30);
+    assertThat(anthropic.path("cache_creation_input_tokens").asLong()).isEqualTo(50);
+
+    ObjectNode gemini = filled("{\"prompt_tokens\":100,\"cached_content_token_count\":12}");
+    assertThat(gemini.path("cache_read_input_tokens").asLong()).isEqualTo(12);
+
+    ObjectNode deepseek = filled("{\"prompt_tokens\":100,\"prompt_cache_hit_tokens\":7,\"prompt_cache_miss_tokens\":93}");
+    assertThat(deepseek.path("cache_read_input_tokens").asLong()).isEqualTo(7);
+
+    ObjectNode writes = filled("{\"prompt_tokens\":100,\"prompt_tokens_details\":{\"cached_tokens\":0,"
+        + "\"cache_write_tokens\":40}}");
+    assertThat(writes.path("cache_creation_input_tokens").asLong()).isEqualTo(40);
+
+    ObjectNode noCache = filled("{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}");
+    assertThat(noCache.path("cache_read_input_tokens").isIntegralNumber()).isTrue();
+    assertThat(noCache.path("cache_read_input_tokens").asLong()).isZero();
+    assertThat(noCache.path("cache_creation_input_tokens").asLong()).isZero();
+  }
+
+  @Test
+  void bodiesAreEditedOnlyWhenThereIsSomethingToEdit() throws Exception {
+    byte[] plain = "{\"id\":\"x\",\"choices\":[]}".getBytes(StandardCharsets.UTF_8);
+    assertThat(CacheUsageFields.body(plain)).isSameAs(plain);
+    byte[] notJson = "oops".getBytes(StandardCharsets.UTF_8);
+    assertThat(CacheUsageFields.body(notJson)).isSameAs(notJson);
+
+    JsonNode edited = Json.MAPPER.readTree(CacheUsageFields.body(("{\"id\":\"x\",\"system_fingerprint\":\"fp_1\","
+        + "\"usage\":{\"prompt_tokens\":3,\"prompt_tokens_details\":{\"cached_tokens\":2}}}").getBytes(StandardCharsets.UTF_8)));
+    assertThat(edited.has("system_fingerprint")).isFalse();
+    assertThat(edited.path("usage").path("cache_read_input_tokens").asLong()).isEqualTo(2);
+    assertThat(edited.path("id").asText()).isEqualTo("x");
+  }
+
+  @Test
+  void removesTheFingerprintFromChunkTextWhereverItStands() throws Exception {
+    String first = "{\"system_fingerprint\":\"fp_a\",\"id\":\"c\"}";
+    String middle = "{\"id\":\"c\", \"system_fingerprint\" : \"fp_\\\"b\\\"\", \"model\":\"m\"}";
+    String last = "{\"id\":\"c\",\"system_fingerprint\":null}";
+    String alone = "{\"system_fingerprint\":\"fp\"}";
+    assertThat(Json.MAPPER.readTree(CacheUsageFields.withoutFingerprint(first))).isEqualTo(Json.MAPPER.readTree("{\"id\":\"c\"}"));
+    assertThat(Json.MAPPER.readTree(CacheUsageFields.withoutFingerprint(middle)))
+        .isEqualTo(Json.MAPPER.readTree("{\"id\":\"c\",\"model\":\"m\"}"));
+    assertThat(Json.MAPPER.readTree(CacheUsageFields.withoutFingerprint(last))).isEqualTo(Json.MAPPER.readTree("{\"id\":\"c\"}"));
+    assertThat(CacheUsageFields.withoutFingerprint(alone)).isEqualTo("{}");
+
+    String inContent = "{\"delta\":{\"content\":\"the \\\"system_fingerprint\\\": \\\"x\\\" field\"}}";
+    assertThat(CacheUsageFields.withoutFingerprint(inContent)).isSameAs(inContent);
+    String none = "{\"id\":\"c\"}";
+    assertThat(CacheUsageFields.withoutFingerprint(none)).isSameAs(none);
+  }
+}
