@@ -9,10 +9,11 @@ import java.util.List;
 
 /**
  * OpenAI model objects ({@code {id, object: "model", created, owned_by}}) as Anthropic's model list
- * {@code {data: [{type: "model", id, display_name, created_at}], has_more: false, first_id, last_id}}:
+ * {@code {data: [{type: "model", id, display_name, created_at, lifecycle}], has_more: false, first_id, last_id}}:
  * {@code display_name} is the model's {@code display_name} when it has one, else its id;
  * {@code created_at} is {@code created} (Unix seconds) as RFC 3339 UTC, the epoch when missing.
- * Models without an id are skipped; {@code first_id} and {@code last_id} are null for an empty list.
+ * {@code lifecycle} is {@code "active"} (the SDKs since 3.x require it: every model the gateway lists
+ * is served). Models without an id are skipped; {@code first_id} and {@code last_id} are null for an empty list.
  */
 public final class AnthropicModels {
   private AnthropicModels() {
@@ -32,6 +33,7 @@ public final class AnthropicModels {
       JsonNode name = m.get("display_name");
       model.put("display_name", name != null && name.isTextual() && !name.asText().isBlank() ? name.asText() : id);
       model.put("created_at", Instant.ofEpochSecond(m.path("created").asLong(0)).toString());
+      model.put("lifecycle", "active");
     }
     out.put("has_more", false);
     out.put("first_id", data.isEmpty() ? null : data.get(0).get("id").asText());
