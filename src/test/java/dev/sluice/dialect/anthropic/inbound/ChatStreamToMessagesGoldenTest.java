@@ -52,4 +52,18 @@ class ChatStreamToMessagesGoldenTest {
     assertThat(tr.onDone()).isEmpty();
     assertThat(tr.error(ApiError.internal())).isEmpty();
   }
+
+  @Test
+  void signedThinkingBlockTakesNoMoreDeltasAndRefusalIsText() throws Exception {
+    var tr = new ChatStreamToMessages("claude-x", "s1", 5);
+    StringBuilder types = new StringBuilder();
+    for (String delta : new String[] {"{\"reasoning_content\":\"a\",\"reasoning_signature\":\"s1\"}",
+        "{\"reasoning_content\":\"b\"}", "{\"refusal\":\"no\"}"}) {
+      tr.onChunk(Json.parse("{\"choices\":[{\"index\":0,\"delta\":" + delta + "}]}"))
+          .forEach(e -> types.append(e.type()).append(' ').append(e.data().path("index").asText("")).append(';'));
+    }
+    assertThat(types.toString()).isEqualTo("message_start ;content_block_start 0;content_block_delta 0;"
+        + "content_block_delta 0;content_block_stop 0;content_block_start 1;content_block_delta 1;"
+        + "content_block_stop 1;content_block_start 2;content_block_delta 2;");
+  }
 }
