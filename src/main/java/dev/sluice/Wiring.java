@@ -21,6 +21,7 @@ import dev.sluice.provider.Provider;
 import dev.sluice.accounts.Accounts;
 import dev.sluice.provider.codex.CodexProvider;
 import dev.sluice.provider.codex.CodexSettings;
+import dev.sluice.provider.anthropic.AnthropicProvider;
 import dev.sluice.provider.openai.OpenAiProvider;
 import dev.sluice.relay.AccessLog;
 import dev.sluice.relay.Gateway;
@@ -195,6 +196,7 @@ public final class Wiring implements AutoCloseable {
         case OPENAI -> new OpenAiProvider(client, spec, Clock.systemUTC());
         case CODEX -> new CodexProvider(vertx, client, pool.pool(), pool.tokens(), codex.withBaseUrl(spec.baseUrl()),
             Clock.systemUTC());
+        case ANTHROPIC -> new AnthropicProvider(client, spec, Clock.systemUTC());
       }));
       return out;
     };

@@ -1,20 +1,42 @@
 package dev.sluice.api;
 
-/** The OpenAI-compatible operations the gateway serves, and the rate-limit class of each. */
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** The operations the gateway serves, the dialect each is spoken in, and the rate-limit class of each. */
 public enum Endpoint {
-  MODELS("models", EndpointClass.NONE),
-  CHAT_COMPLETIONS("chat/completions", EndpointClass.CHAT),
-  COMPLETIONS("completions", EndpointClass.CHAT),
-  RESPONSES("responses", EndpointClass.CHAT),
-  EMBEDDINGS("embeddings", EndpointClass.EMBEDDINGS),
-  IMAGES_GENERATIONS("images/generations", EndpointClass.IMAGES);
+  MODELS("models", EndpointClass.NONE, Dialect.OPENAI),
+  CHAT_COMPLETIONS("chat/completions", EndpointClass.CHAT, Dialect.OPENAI),
+  COMPLETIONS("completions", EndpointClass.CHAT, Dialect.OPENAI),
+  RESPONSES("responses", EndpointClass.CHAT, Dialect.OPENAI),
+  EMBEDDINGS("embeddings", EndpointClass.EMBEDDINGS, Dialect.OPENAI),
+  IMAGES_GENERATIONS("images/generations", EndpointClass.IMAGES, Dialect.OPENAI),
+  /** Anthropic's {@code POST /v1/messages}. */
+  MESSAGES("messages", EndpointClass.CHAT, Dialect.ANTHROPIC),
+  /** Anthropic's {@code POST /v1/messages/count_tokens}: no quota, nothing generated. */
+  COUNT_TOKENS("messages/count_tokens", EndpointClass.NONE, Dialect.ANTHROPIC);
+
+  private static final Set<Endpoint> OPENAI = Collections.unmodifiableSet(EnumSet.of(MODELS, CHAT_COMPLETIONS,
+      COMPLETIONS, RESPONSES, EMBEDDINGS, IMAGES_GENERATIONS));
 
   private final String path;
   private final EndpointClass endpointClass;
+  private final Dialect dialect;
 
-  Endpoint(String path, EndpointClass endpointClass) {
+  Endpoint(String path, EndpointClass endpointClass, Dialect dialect) {
     this.path = path;
     this.endpointClass = endpointClass;
+    this.dialect = dialect;
+  }
+
+  /** The OpenAI API's endpoints: what an OpenAI-compatible upstream serves by default. */
+  public static Set<Endpoint> openAi() {
+    return OPENAI;
+  }
+
+  public Dialect dialect() {
+    return dialect;
   }
 
   /** Path below the version prefix, e.g. {@code chat/completions}. */

@@ -23,10 +23,12 @@ import io.vertx.core.buffer.Buffer;
  * @param mayFallBack whether another target would be tried if this attempt failed: a provider then
  *     reads a stream up to its first client-visible output before handing it over ({@link Prefetch}),
  *     so that a failure before it can still move on; with one target streams are handed over at once
+ * @param hub the request as chat completions, for a client dialect other than OpenAI's (an Anthropic
+ *     request translated, and checked, once); the body itself otherwise
  */
 public record RelayCall(Endpoint endpoint, ObjectNode body, boolean stream, String requestId,
                         Principal principal, MultiMap clientHeaders, Buffer rawBody, UpstreamLink link,
-                        AttemptLog attempts, boolean mayFallBack) {
+                        AttemptLog attempts, boolean mayFallBack, ObjectNode hub) {
 
   /**
    * The call for one attempt: asking the upstream for {@code upstreamModel} (a route's rename
@@ -36,12 +38,12 @@ public record RelayCall(Endpoint endpoint, ObjectNode body, boolean stream, Stri
     if (body == null || upstreamModel == null || upstreamModel.equals(model())) {
       return mayFallBack == this.mayFallBack ? this
           : new RelayCall(endpoint, body, stream, requestId, principal, clientHeaders, rawBody, link, attempts,
-              mayFallBack);
+              mayFallBack, hub);
     }
     ObjectNode renamed = body.deepCopy();
     renamed.put("model", upstreamModel);
     return new RelayCall(endpoint, renamed, stream, requestId, principal, clientHeaders, null, link, attempts,
-        mayFallBack);
+        mayFallBack, hub == body ? renamed : hub);
   }
 
   /** The requested model, or null. */

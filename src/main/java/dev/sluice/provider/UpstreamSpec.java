@@ -26,17 +26,21 @@ import java.util.Set;
  *     {@code responses}
  * @param endpoints what it serves itself; the rest of what a route sends it is translated or refused
  * @param ownedBy {@code owned_by} of its models in {@code /v1/models} (empty: guessed from the model id)
+ * @param version the API version it is asked for ({@code anthropic-version}; empty for others)
+ * @param defaultMaxTokens {@code max_tokens} sent when the client gave none, where the upstream requires it
  */
 public record UpstreamSpec(String name, Type type, String baseUrl, String apiKey, long timeoutMillis,
                            long connectTimeoutMillis, Map<String, String> paths, Set<Endpoint> endpoints,
-                           String ownedBy) {
+                           String ownedBy, String version, int defaultMaxTokens) {
 
   /** The upstream protocols Sluice speaks. */
   public enum Type {
     /** Any OpenAI-compatible API. */
     OPENAI,
     /** The ChatGPT Codex backend through the pool of signed-in accounts. */
-    CODEX;
+    CODEX,
+    /** Anthropic's Messages API. */
+    ANTHROPIC;
 
     static Type of(String key, String value) {
       for (Type t : values()) {
@@ -44,12 +48,16 @@ public record UpstreamSpec(String name, Type type, String baseUrl, String apiKey
           return t;
         }
       }
-      throw new ConfigException(key, "must be one of openai, codex, got '" + value + "'");
+      throw new ConfigException(key, "must be one of openai, codex, anthropic, got '" + value + "'");
     }
   }
 
   private static final Set<String> KEYS = Set.of("type", "base_url", "api_key", "timeout_seconds",
-      "connect_timeout_seconds", "models_path", "chat_completions_path", "responses_path", "endpoints", "owned_by");
+      "connect_timeout_seconds", "models_path", "chat_completions_path", "responses_path", "endpoints", "owned_by",
+      "version", "default_max_tokens");
+
+  /** The Anthropic API versions Sluice speaks. */
+  static final Set<String> ANTHROPIC_VERSIONS = Set.of("2023-06-01", "2026-10-21");
 
   public String path(String which) {
     return paths.get(which);
@@ -80,14 +88,16 @@ public record UpstreamSpec(String name, Type type, String baseUrl, String apiKey
     String mode = cfg.oneOf("upstream.mode", "codex_oauth", "openai_api");
     if ("openai_api".equals(mode)) {
       return new UpstreamSpec("openai", Type.OPENAI, cfg.url("upstream.base_url"), cfg.string("upstream.api_key"),
-          timeout, connect, openAiPaths(cfg, "upstream"), EnumSet.allOf(Endpoint.class), "");
+          timeout, connect, openAiPaths(cfg, "upstream"), EnumSet.copyOf(Endpoint.openAi()), "", "", 0);
     }
     return new UpstreamSpec("codex", Type.CODEX, cfg.url("upstream.codex_base_url"), "", timeout, connect, Map.of(),
-        CODEX_ENDPOINTS, "");
+        CODEX_ENDPOINTS, "", "", 0);
   }
 
   static final Set<Endpoint> CODEX_ENDPOINTS = EnumSet.of(Endpoint.MODELS, Endpoint.CHAT_COMPLETIONS,
       Endpoint.RESPONSES);
+  static final Set<Endpoint> ANTHROPIC_ENDPOINTS = EnumSet.of(Endpoint.MODELS, Endpoint.CHAT_COMPLETIONS,
+      Endpoint.RESPONSES, Endpoint.MESSAGES, Endpoint.COUNT_TOKENS);
 
   private static UpstreamSpec parse(Config cfg, String name, JsonNode node, long timeout, long connect) {
     String at = "upstreams." + name;
@@ -110,9 +120,20 @@ public record UpstreamSpec(String name, Type type, String baseUrl, String apiKey
     String ownedBy = cfg.string(at + ".owned_by");
     return switch (type) {
       case OPENAI -> new UpstreamSpec(name, type, cfg.url(at + ".base_url"), cfg.string(at + ".api_key"), t, c,
-          openAiPaths(cfg, at), endpoints(cfg, at, node), ownedBy);
+          openAiPaths(cfg, at), endpoints(cfg, at, node), ownedBy, "", 0);
       case CODEX -> new UpstreamSpec(name, type, node.has("base_url") ? cfg.url(at + ".base_url")
-          : cfg.url("upstream.codex_base_url"), "", t, c, Map.of(), CODEX_ENDPOINTS, ownedBy);
+          : cfg.url("upstream.codex_base_url"), "", t, c, Map.of(), CODEX_ENDPOINTS, ownedBy, "", 0);
+      case ANTHROPIC -> {
+        String version = node.has("version") ? cfg.string(at + ".version") : "2023-06-01";
+        if (!ANTHROPIC_VERSIONS.contains(version)) {
+          throw new ConfigException(at + ".version", "must be one of " + String.join(", ", ANTHROPIC_VERSIONS.stream()
+              .sorted().toList()) + ", got '" + version + "'");
+        }
+        int maxTokens = node.has("default_max_tokens") ? cfg.integer(at + ".default_max_tokens", 1, 1_000_000) : 8192;
+        yield new UpstreamSpec(name, type, node.has("base_url") ? cfg.url(at + ".base_url") : "https://api.anthropic.com",
+            cfg.string(at + ".api_key"), t, c, Map.of(), ANTHROPIC_ENDPOINTS, ownedBy.isEmpty() ? "anthropic" : ownedBy,
+            version, maxTokens);
+      }
     };
   }
 
@@ -128,14 +149,14 @@ public record UpstreamSpec(String name, Type type, String baseUrl, String apiKey
   /** {@code endpoints: [chat/completions, embeddings]}: what an OpenAI-compatible API serves; all by default. */
   private static Set<Endpoint> endpoints(Config cfg, String at, JsonNode node) {
     if (!node.has("endpoints")) {
-      return EnumSet.allOf(Endpoint.class);
+      return EnumSet.copyOf(Endpoint.openAi());
     }
     Set<Endpoint> out = EnumSet.of(Endpoint.MODELS);
     List<String> listed = cfg.stringList(at + ".endpoints");
     for (int i = 0; i < listed.size(); i++) {
       String v = listed.get(i);
       Endpoint found = null;
-      for (Endpoint e : Endpoint.values()) {
+      for (Endpoint e : Endpoint.openAi()) {
         if (e.path().equals(v) || e.name().toLowerCase(Locale.ROOT).equals(v)) {
           found = e;
         }

@@ -1,6 +1,7 @@
 package dev.sluice.relay;
 
 import dev.sluice.api.ApiContract;
+import dev.sluice.api.Dialect;
 import dev.sluice.api.Endpoint;
 import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
@@ -143,7 +144,8 @@ public final class Gateway {
     for (String prefix : OPENAI_SHAPED) {
       router.get(prefix + "/models").handler(ctx -> relay.handle(ctx, Endpoint.MODELS));
       for (Endpoint e : Endpoint.values()) {
-        if (e == Endpoint.MODELS) {
+        if (e == Endpoint.MODELS || e.dialect() == Dialect.ANTHROPIC && !prefix.equals("/v1")) {
+          // Anthropic's API is served where its clients look for it: /v1/messages
           continue;
         }
         router.post(prefix + "/" + e.path()).handler(Gateway::bodyIsNotAForm);

@@ -1,6 +1,10 @@
 package dev.sluice.relay;
 
 import dev.sluice.api.ApiContract;
+import dev.sluice.api.Dialect;
+import dev.sluice.dialect.anthropic.inbound.AnthropicErrorBody;
+import dev.sluice.dialect.anthropic.inbound.AnthropicModels;
+import dev.sluice.dialect.anthropic.inbound.MessagesRequestToChat;
 import dev.sluice.api.Endpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,6 +33,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -65,6 +71,8 @@ public final class RelayHandler {
     final String requestId;
     Principal principal;
     ObjectNode body;
+    /** The request as chat completions (an Anthropic request translated); the body for OpenAI clients. */
+    ObjectNode hub;
     String model;
     boolean stream;
     long upstreamStartNanos;
@@ -112,6 +120,10 @@ public final class RelayHandler {
             ex.stream = body.path("stream").asBoolean(false);
             ex.model = RelayCall.modelOf(body);
             services.validator().validate(ex.contract, endpoint, body);
+            ex.hub = endpoint == Endpoint.MESSAGES ? MessagesRequestToChat.translate(body) : body;
+            if (endpoint.dialect() == Dialect.ANTHROPIC && ex.model == null) {
+              throw ApiError.invalidParam("model", "model: Field required").exception();
+            }
             if (ex.model != null && !p.allows(ex.model)) {
               throw ApiError.modelNotAllowed(ex.model).exception();
             }
@@ -133,7 +145,7 @@ public final class RelayHandler {
             ex.upstreamStartNanos = System.nanoTime();
             ex.link = UpstreamLink.open(ctx.vertx(), services.upstreamIdleMillis(), () -> timedOut(ex));
             RelayCall call = new RelayCall(endpoint, finalBody, ex.stream, ex.requestId, p, ctx.request().headers(),
-                finalBody == null ? null : ctx.body().buffer(), ex.link, ex.attempts, false);
+                finalBody == null ? null : ctx.body().buffer(), ex.link, ex.attempts, false, ex.hub);
             return endpoint == Endpoint.MODELS ? services.dispatcher().models(call)
                 : services.dispatcher().send(call);
           });
@@ -285,7 +297,14 @@ public final class RelayHandler {
     Buffer body = b.body();
     if (ex.endpoint == Endpoint.MODELS && b.status() < 300) {
       try {
-        body = Buffer.buffer(Json.write(ModelCatalog.shape(Json.MAPPER.readTree(body.getBytes()), ex.principal)));
+        ObjectNode list = ModelCatalog.shape(Json.MAPPER.readTree(body.getBytes()), ex.principal);
+        if (ex.ctx.request().getHeader("anthropic-version") != null) {
+          // an Anthropic client (Claude Code's model discovery): Anthropic's list shape
+          List<ObjectNode> models = new ArrayList<>();
+          list.path("data").forEach(m -> models.add((ObjectNode) m));
+          list = AnthropicModels.list(models);
+        }
+        body = Buffer.buffer(Json.write(list));
       } catch (Exception e) {
         fail(ex, ApiError.upstreamError("upstream returned an unreadable model list").exception());
         return;
@@ -296,7 +315,7 @@ public final class RelayHandler {
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     }
     String code = b.status() >= 400 ? "upstream_" + b.status() : null;
-    if (code != null) {
+    if (code != null && ex.endpoint.dialect() == Dialect.OPENAI) {
       body = Buffer.buffer(services.errors().relayed(ex.contract, b.status(), body.getBytes()));
     }
     resp.end(body);
@@ -312,7 +331,7 @@ public final class RelayHandler {
     resp.putHeader("X-Accel-Buffering", "no");
     resp.setChunked(true);
     ex.relaying = s;
-    ex.relayed = new TokenEstimate();
+    ex.relayed = new TokenEstimate(ex.endpoint.dialect());
     ex.link.relaying();
     var source = s.source();
     UpstreamLink link = ex.link;
@@ -386,6 +405,9 @@ public final class RelayHandler {
    * {@code data: {"error":...}} chunk everywhere else.
    */
   private Buffer errorEvent(Exchange ex, ApiError error) {
+    if (ex.endpoint.dialect() == Dialect.ANTHROPIC) {
+      return SseWriter.encode(new SseEvent("error", Json.write(AnthropicErrorBody.of(error)), null));
+    }
     if (ex.endpoint == Endpoint.RESPONSES) {
       return SseWriter.encode(new SseEvent("error", services.errors().responsesEvent(error, ex.eventsWritten), null));
     }
@@ -415,7 +437,8 @@ public final class RelayHandler {
       writeHeaders(ex, resp, null);
       RateLimitHeaders.forContract(ex.contract, error.headers()).forEach(resp::putHeader);
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-      resp.end(services.errors().render(ex.contract, error));
+      resp.end(ex.endpoint.dialect() == Dialect.ANTHROPIC ? Json.write(AnthropicErrorBody.of(error))
+          : services.errors().render(ex.contract, error));
     }
     finish(ex, error.status(), error.code());
   }

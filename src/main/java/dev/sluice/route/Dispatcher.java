@@ -11,7 +11,9 @@ import dev.sluice.provider.Provider;
 import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
 import dev.sluice.provider.UpstreamSpec;
+import dev.sluice.api.Dialect;
 import dev.sluice.api.Endpoint;
+import dev.sluice.dialect.anthropic.inbound.CountTokens;
 import dev.sluice.usage.TokenUsage;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -67,7 +69,7 @@ public final class Dispatcher {
               + "this gateway", "model_not_found").withParam("model");
     }
     for (Target t : route.targets()) {
-      if (upstreams.get(t.upstream()).serves(endpoint)) {
+      if (serves(upstreams.get(t.upstream()), endpoint)) {
         return null;
       }
     }
@@ -76,6 +78,14 @@ public final class Dispatcher {
         + "' is not available on /v1/" + endpoint.path() + ": its route '" + route.name() + "' goes to "
         + String.join(", ", names) + ", which " + (names.size() == 1 ? "does" : "do") + " not serve /v1/"
         + endpoint.path());
+  }
+
+  /**
+   * Whether the upstream can serve the endpoint: itself, or, for an Anthropic client, through chat
+   * completions ({@link MessagesThroughChat}).
+   */
+  private static boolean serves(Provider p, Endpoint endpoint) {
+    return p.serves(endpoint) || endpoint.dialect() == Dialect.ANTHROPIC && p.serves(Endpoint.CHAT_COMPLETIONS);
   }
 
   /** The route of a model; a request without one (images may omit it) takes the catch-all route. */
@@ -90,7 +100,15 @@ public final class Dispatcher {
       return Future.failedFuture(refused.exception());
     }
     Route route = route(call.model());
-    return new Fallback(call, order(route, call.endpoint())).next();
+    List<Target> order = order(route, call.endpoint());
+    if (call.endpoint() == Endpoint.COUNT_TOKENS && !upstreams.get(order.getFirst().upstream()).serves(Endpoint.COUNT_TOKENS)) {
+      // no Anthropic upstream to count: counted here, with a real tokenizer (see CountTokens)
+      call.attempts().served(order.getFirst().upstream(), order.getFirst().modelFor(call.model()));
+      return Future.succeededFuture(new Reply.Body(200, MultiMap.caseInsensitiveMultiMap()
+          .add(HttpHeaders.CONTENT_TYPE, "application/json"), Buffer.buffer(Json.write(CountTokens.count(call.body()))),
+          TokenUsage.NONE, null));
+    }
+    return new Fallback(call, order).next();
   }
 
   /** The models the gateway serves, across every route. */
@@ -106,7 +124,7 @@ public final class Dispatcher {
     List<Target> ready = new ArrayList<>();
     Target soonest = null;
     for (Target t : route.targets()) {
-      if (!upstreams.get(t.upstream()).serves(endpoint)) {
+      if (!serves(upstreams.get(t.upstream()), endpoint)) {
         continue;
       }
       if (health.admit(t.upstream())) {
@@ -147,7 +165,13 @@ public final class Dispatcher {
       Provider provider = upstreams.get(target.upstream());
       String model = target.modelFor(call.model());
       call.link().nextAttempt(specs.get(target.upstream()).timeoutMillis());
-      return provider.send(call.forAttempt(model, more())).transform(ar -> {
+      RelayCall attempt = call.forAttempt(model, more());
+      boolean throughChat = !provider.serves(call.endpoint());
+      Future<Reply> sent = throughChat
+          ? provider.send(MessagesThroughChat.chatCall(attempt))
+              .map(r -> MessagesThroughChat.toMessages(r, call.model(), call.body()))
+          : provider.send(attempt);
+      return sent.transform(ar -> {
         if (call.link().cancelled()) {
           return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
         }

@@ -1,6 +1,7 @@
 package dev.sluice.usage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.api.Dialect;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
@@ -19,11 +20,25 @@ import java.util.Map;
  * and {@code refusal}); tokens are counted once, when asked.
  */
 public final class TokenEstimate {
-  private static final byte[][] KEYS = {
+  private static final byte[][] OPENAI_KEYS = {
       bytes("\"content\""), bytes("\"delta\""), bytes("\"arguments\""), bytes("\"reasoning_content\""),
       bytes("\"refusal\"")};
+  /** Anthropic's deltas: {@code text_delta}, {@code thinking_delta}, {@code input_json_delta}. */
+  private static final byte[][] ANTHROPIC_KEYS = {bytes("\"text\""), bytes("\"thinking\""),
+      bytes("\"partial_json\"")};
 
   private final StringBuilder text = new StringBuilder();
+  private final byte[][] keys;
+
+  /** For the events of an OpenAI-dialect stream. */
+  public TokenEstimate() {
+    this(Dialect.OPENAI);
+  }
+
+  /** For the events of a stream in {@code dialect}. */
+  public TokenEstimate(Dialect dialect) {
+    this.keys = dialect == Dialect.ANTHROPIC ? ANTHROPIC_KEYS : OPENAI_KEYS;
+  }
 
   /** Notes the output text of one client event (SSE framing, OpenAI dialects). */
   public void relayed(Buffer event) {
@@ -33,7 +48,7 @@ public final class TokenEstimate {
       if (b[i] != '"') {
         continue;
       }
-      for (byte[] key : KEYS) {
+      for (byte[] key : keys) {
         if (matches(b, i, key)) {
           int j = skipSpaces(b, i + key.length);
           if (j < n && b[j] == ':') {
