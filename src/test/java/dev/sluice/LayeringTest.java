@@ -22,8 +22,8 @@ class LayeringTest {
   /** Feature (first package below dev.sluice) → layer; a feature may import only lower layers. */
   static final Map<String, Integer> LAYER = Map.ofEntries(
       Map.entry("json", 0), Map.entry("config", 0), Map.entry("sse", 0),
-      Map.entry("api", 1), Map.entry("error", 1), Map.entry("storage", 1),
-      Map.entry("keys", 2), Map.entry("usage", 2), Map.entry("validation", 2), Map.entry("dialect", 2),
+      Map.entry("api", 1), Map.entry("error", 1), Map.entry("storage", 1), Map.entry("logging", 1),
+      Map.entry("keys", 2), Map.entry("usage", 2), Map.entry("http", 2), Map.entry("validation", 2), Map.entry("dialect", 2),
       Map.entry("ratelimit", 3),
       Map.entry("accounts", 4),
       Map.entry("provider", 5),
