@@ -1,5 +1,6 @@
 package dev.sluice.provider;
 
+import dev.sluice.api.Dialect;
 import dev.sluice.error.GatewayException;
 import dev.sluice.sse.SseParser;
 import dev.sluice.usage.TokenEstimate;
@@ -37,10 +38,15 @@ public final class Prefetch {
    * {@link TransportFailure}.
    */
   public static Future<Head> run(ReadStream<Buffer> source, StreamMapper probe, Runnable onData) {
+    return run(source, probe, onData, Dialect.OPENAI);
+  }
+
+  /** The same for a probe whose events are in {@code dialect} (where to look for output in them). */
+  public static Future<Head> run(ReadStream<Buffer> source, StreamMapper probe, Runnable onData, Dialect dialect) {
     Promise<Head> promise = Promise.promise();
     Buffer raw = Buffer.buffer();
     boolean[] decided = {false};
-    TokenEstimate output = new TokenEstimate();
+    TokenEstimate output = new TokenEstimate(dialect);
     SseParser parser = new SseParser(ev -> {
       if (!decided[0]) {
         probe.onEvent(ev, output::relayed);

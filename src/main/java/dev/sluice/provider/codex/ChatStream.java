@@ -1,5 +1,6 @@
 package dev.sluice.provider.codex;
 
+import dev.sluice.provider.ChatUsage;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.dialect.openai.chat.ResponsesToChatStream;
 import dev.sluice.dialect.openai.responses.ResponsesErrors;
@@ -48,6 +49,6 @@ final class ChatStream extends CodexStream {
 
   @Override
   public TokenUsage usage() {
-    return CodexProvider.usageOf(translator.usage());
+    return ChatUsage.toRecord(translator.usage());
   }
 }

@@ -13,6 +13,7 @@ import dev.sluice.error.ApiError;
 import dev.sluice.error.FailureKind;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
+import dev.sluice.provider.ChatUsage;
 import dev.sluice.provider.Prefetch;
 import dev.sluice.provider.Provider;
 import dev.sluice.provider.RelayCall;
@@ -115,13 +116,12 @@ public final class CodexProvider implements Provider {
     if (header == null) {
       header = call.clientHeaders().get("session-id");
     }
+    if (header == null) {
+      // Claude Code names its session on every request: one session, one account (and its prompt cache)
+      header = call.clientHeaders().get("X-Claude-Code-Session-Id");
+    }
     String session = CodexRequestRules.sessionId(request, header);
     return new Attempts(call, Buffer.buffer(Json.write(backend)), session, vertx.getOrCreateContext()).next();
-  }
-
-  /** The chat-dialect usage as a usage record's. */
-  static TokenUsage usageOf(dev.sluice.dialect.openai.chat.TokenUsage u) {
-    return new TokenUsage(u.promptTokens(), u.completionTokens(), u.cachedTokens(), u.reasoningTokens());
   }
 
   /** The {@code x-codex-*} headers of an upstream answer. */
@@ -366,7 +366,7 @@ public final class CodexProvider implements Provider {
           TokenUsage usage;
           if (chat) {
             out = completion.result();
-            usage = usageOf(completion.usage());
+            usage = ChatUsage.toRecord(completion.usage());
           } else {
             out = assembler.response();
             usage = TokenUsage.fromOpenAi(out.get("usage"));
