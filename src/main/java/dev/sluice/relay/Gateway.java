@@ -148,7 +148,10 @@ public final class Gateway {
           // Anthropic's API is served where its clients look for it: /v1/messages
           continue;
         }
-        router.post(prefix + "/" + e.path()).handler(Gateway::bodyIsNotAForm);
+        router.post(prefix + "/" + e.path()).handler(ctx -> {
+          ctx.put(RelayHandler.ENDPOINT, e);
+          bodyIsNotAForm(ctx);
+        });
         router.post(prefix + "/" + e.path())
             .handler(BodyHandler.create(false).setBodyLimit(services.maxBodyBytes()))
             .handler(ctx -> relay.handle(ctx, e));

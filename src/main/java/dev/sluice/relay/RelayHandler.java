@@ -52,6 +52,8 @@ public final class RelayHandler {
   static final String REQUEST_ID = "sluice.requestId";
   /** Where {@link Gateway#routes} puts the {@link ApiContract} of the request's base path. */
   static final String CONTRACT = "sluice.contract";
+  /** Where the route keeps the endpoint it serves, for errors answered before the relay runs (413, ...). */
+  static final String ENDPOINT = "sluice.endpoint";
 
   private final Services services;
   private final InFlight inFlight;
@@ -504,6 +506,8 @@ public final class RelayHandler {
     }
     error.headers().forEach(resp::putHeader);
     resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-    resp.end(services.errors().render(contract, error));
+    Endpoint endpoint = ctx.get(ENDPOINT);
+    resp.end(endpoint != null && endpoint.dialect() == Dialect.ANTHROPIC ? Json.write(AnthropicErrorBody.of(error))
+        : services.errors().render(contract, error));
   }
 }

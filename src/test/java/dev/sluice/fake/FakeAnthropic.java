@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A fake Anthropic Messages API speaking the real wire format: {@code POST /v1/messages} (JSON and
@@ -27,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Answers echo the last user text ("echo: TEXT"); when the request has tools and the text says
  * "use tools", it calls the first tool with {@code {"city":"Paris"}}; when the last user turn holds a
  * {@code tool_result}, it answers "tool said: CONTENT". With {@code thinking} enabled a signed thinking
- * block comes first. Usage: 10 input tokens, 2 cache reads, 1 cache write. Faults: a status answer
+ * block comes first. Asked by a client with Claude Code's {@code Read} tool about an absolute
+ * {@code .txt} path, it reads that file with the tool. Usage: 10 input tokens, 2 cache reads, 1 cache write. Faults: a status answer
  * (429, 529 overloaded), and an {@code error} event in the middle of a stream.
  */
 public final class FakeAnthropic implements AutoCloseable {
@@ -193,6 +196,14 @@ public final class FakeAnthropic implements AutoCloseable {
       }
     }
     String text = lastUserText(req);
+    Matcher file = FILE.matcher(req.path("messages").toString());
+    if (toolResult == null && hasTool(req, "Read") && file.find()) {
+      // Claude Code's file tool, asked for a file the prompt names: read it
+      ObjectNode use = Json.object().put("type", "tool_use").put("id", "toolu_read" + text.length()).put("name", "Read");
+      use.putObject("input").put("file_path", file.group(1));
+      blocks.add(use);
+      return blocks;
+    }
     if (toolResult != null) {
       blocks.add(Json.object().put("type", "text").put("text", "tool said: " + toolResult));
     } else if (req.path("tools").isArray() && !req.path("tools").isEmpty() && text.contains("use tools")) {
@@ -204,6 +215,18 @@ public final class FakeAnthropic implements AutoCloseable {
       blocks.add(Json.object().put("type", "text").put("text", "echo: " + text));
     }
     return blocks;
+  }
+
+  /** An absolute path to a text file in a prompt. */
+  private static final Pattern FILE = Pattern.compile("(/[\\w./-]+\\.txt)");
+
+  private static boolean hasTool(JsonNode req, String name) {
+    for (JsonNode t : req.path("tools")) {
+      if (name.equals(t.path("name").asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String lastUserText(JsonNode req) {

@@ -23,6 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A local stand-in for the ChatGPT Codex backend that enforces its request rules: a valid, unexpired
@@ -377,12 +379,20 @@ public final class FakeCodexBackend implements AutoCloseable {
       output.add(reasoning);
     }
     int first = output.size();
-    if (!tools.isEmpty() && text.contains("use tools")) {
+    String toolOutput = lastToolOutput(req.path("input"));
+    Matcher file = FILE.matcher(req.path("input").toString());
+    boolean readFile = toolOutput == null && hasTool(req, "Read") && file.find();
+    if (readFile) {
+      // Claude Code's file tool, asked for a file the prompt names: read it
+      tools = List.of("Read");
+    }
+    if (readFile || !tools.isEmpty() && text.contains("use tools")) {
       for (int n = 0; n < tools.size(); n++) {
         int i = first + n;
         String itemId = "fc_" + id + "_" + n;
         String callId = "call_" + id + "_" + n;
-        String args = "{\"city\":\"Paris\",\"n\":" + n + "}";
+        String args = readFile ? Json.write(Json.object().put("file_path", file.group(1)))
+            : "{\"city\":\"Paris\",\"n\":" + n + "}";
         ObjectNode item = Json.object().put("type", "function_call").put("id", itemId).put("call_id", callId)
             .put("name", tools.get(n)).put("arguments", "").put("status", "in_progress");
         events.add(event("response.output_item.added").put("output_index", i).set("item", item));
@@ -398,7 +408,7 @@ public final class FakeCodexBackend implements AutoCloseable {
         outputTokens += 7;
       }
     } else {
-      String answer = "echo: " + text;
+      String answer = toolOutput != null && hasTool(req, "Read") ? "tool said: " + toolOutput : "echo: " + text;
       String itemId = "msg_" + id;
       ObjectNode item = Json.object().put("type", "message").put("id", itemId).put("role", "assistant")
           .put("status", "in_progress");
@@ -449,6 +459,30 @@ public final class FakeCodexBackend implements AutoCloseable {
     ObjectNode r = base.deepCopy().put("status", "failed");
     r.putObject("error").put("code", "server_error").put("message", "The model failed to generate a response.");
     return event("response.failed").set("response", r);
+  }
+
+  /** An absolute path to a text file in a prompt. */
+  private static final Pattern FILE = Pattern.compile("(/[\\w./-]+\\.txt)");
+
+  private static boolean hasTool(JsonNode req, String name) {
+    for (JsonNode t : req.path("tools")) {
+      if (name.equals(t.path("name").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The output of the last function call in the input; null when there is none. */
+  private static String lastToolOutput(JsonNode input) {
+    String found = null;
+    for (JsonNode item : input) {
+      if ("function_call_output".equals(item.path("type").asText())) {
+        JsonNode out = item.path("output");
+        found = out.isTextual() ? out.asText() : out.toString();
+      }
+    }
+    return found;
   }
 
   private static String lastUserText(JsonNode input) {

@@ -35,7 +35,7 @@ public record AnthropicUsage(long inputTokens, long outputTokens, long cacheCrea
   /** The gateway's token usage (reasoning tokens are not reported separately by Anthropic: 0). */
   public TokenUsage toTokenUsage() {
     long prompt = inputTokens + cacheCreationInputTokens + cacheReadInputTokens;
-    return new TokenUsage(prompt, outputTokens, prompt + outputTokens, cacheReadInputTokens, 0);
+    return new TokenUsage(prompt, outputTokens, prompt + outputTokens, cacheReadInputTokens, 0, cacheCreationInputTokens);
   }
 
   /** The chat {@code usage} object, with the two Anthropic cache counts kept alongside. */
