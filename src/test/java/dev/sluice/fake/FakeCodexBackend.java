@@ -36,7 +36,9 @@ import java.util.regex.Pattern;
  *
  * <p>Answers echo the last user text ("echo: TEXT", one delta per word). When the request has
  * function tools and the user text contains "use tools", it calls every function tool (up to three)
- * with streamed arguments {@code {"city":"Paris","n":I}} instead. Faults: per-account usage limits
+ * with streamed arguments {@code {"city":"Paris","n":I}} instead; given Claude Code's {@code Read} tool and an
+ * absolute {@code .txt} path in the input, it reads that file with it; once the input holds a function
+ * call's output it answers "tool said: OUTPUT". Faults: per-account usage limits
  * ({@link #exhaust}), rejected access tokens ({@link #rejectToken}), a failing or cut next response
  * ({@link #failNext}) or status ({@link #failNextWithStatus}).
  */
@@ -386,7 +388,7 @@ public final class FakeCodexBackend implements AutoCloseable {
       // Claude Code's file tool, asked for a file the prompt names: read it
       tools = List.of("Read");
     }
-    if (readFile || !tools.isEmpty() && text.contains("use tools")) {
+    if (readFile || toolOutput == null && !tools.isEmpty() && text.contains("use tools")) {
       for (int n = 0; n < tools.size(); n++) {
         int i = first + n;
         String itemId = "fc_" + id + "_" + n;
@@ -408,7 +410,7 @@ public final class FakeCodexBackend implements AutoCloseable {
         outputTokens += 7;
       }
     } else {
-      String answer = toolOutput != null && hasTool(req, "Read") ? "tool said: " + toolOutput : "echo: " + text;
+      String answer = toolOutput != null ? "tool said: " + toolOutput : "echo: " + text;
       String itemId = "msg_" + id;
       ObjectNode item = Json.object().put("type", "message").put("id", itemId).put("role", "assistant")
           .put("status", "in_progress");
