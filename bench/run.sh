@@ -17,9 +17,9 @@ java="$JAVA_HOME/bin/java"
 mode=full
 if [ "${1:-}" = "--quick" ]; then mode=quick; fi
 if [ "$mode" = quick ]; then
-  warm=8; sat=5; rate_warm=4; rate_dur=6; stream_dur=6; hold_dur=8; hold_ramp=4; mem_rounds=3; mem_streams=4000
+  warm=8; sat=5; rate_warm=4; rate_dur=6; stream_dur=6; hold_dur=8; hold_ramp=4; mem_rounds=3; mem_streams=4000; mem_settle=5
 else
-  warm=20; sat=15; rate_warm=10; rate_dur=20; stream_dur=20; hold_dur=20; hold_ramp=5; mem_rounds=10; mem_streams=20000
+  warm=20; sat=15; rate_warm=10; rate_dur=20; stream_dur=20; hold_dur=20; hold_ramp=5; mem_rounds=10; mem_streams=20000; mem_settle=65
 fi
 rate=1000; streams=1000; stream_interval=100; hold=10000
 work="$(mktemp -d /tmp/sluice-bench.XXXXXX)"
@@ -208,6 +208,9 @@ live_heap() {
   awk '/^Total/ {printf "%.1f", $3/1048576}' "$work/histo.txt"
 }
 live_count() { awk -v c="$1" '$4 == c {print $2; found=1} END {if (!found) print 0}' "$work/histo.txt"; }
+# The phases before leave thousands of idle keep-alive connections (and their buffers) that the
+# upstream pool closes after 60 s: wait them out, so that the rounds start from a settled heap.
+sleep "$mem_settle"
 {
   echo "rounds=$mem_rounds"
   echo "streams_per_round=$mem_streams"
@@ -215,7 +218,8 @@ live_count() { awk -v c="$1" '$4 == c {print $2; found=1} END {if (!found) print
 } > "$res/memory.properties"
 for r in $(seq 1 "$mem_rounds"); do
   loadgen streams --url="$sluice/v1/chat/completions" --key="$key" --streams=$mem_streams --chunks=5 \
-    --interval-ms=20 --ramp-ms=$(( mem_streams / 4 )) --out="$res/memory_round_$r.properties" > /dev/null
+    --interval-ms=20 --ramp-ms=$(( mem_streams / 2 )) --connections=400 \
+    --out="$res/memory_round_$r.properties" > /dev/null
   sleep 1
   {
     echo "round_${r}_live_mib=$(live_heap)"

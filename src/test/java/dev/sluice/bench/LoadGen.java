@@ -183,7 +183,8 @@ public final class LoadGen {
     long rampMs = Long.parseLong(a.getOrDefault("ramp-ms", "1000"));
     double skipSeconds = Double.parseDouble(a.getOrDefault("skip", "0"));
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    HttpClient client = client(vertx, n);
+    // --connections caps the client's pool (default: one per stream, all open together)
+    HttpClient client = client(vertx, Integer.parseInt(a.getOrDefault("connections", Integer.toString(n))));
     Buffer body = Buffer.buffer(chatBody("[timestamps] [chunks=" + chunks + "] [interval_ms=" + intervalMs + "]", true));
     RequestOptions options = post(url, key).putHeader("Accept", "text/event-stream");
 
