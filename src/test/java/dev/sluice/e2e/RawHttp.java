@@ -1,8 +1,10 @@
 package dev.sluice.e2e;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -20,7 +22,7 @@ import java.util.regex.Pattern;
  * A minimal HTTP/1.1 client over a plain socket, so tests can send any bytes and any header value
  * (the JDK client refuses some). One request per connection ({@code Connection: close}).
  */
-final class RawHttp {
+public final class RawHttp {
   /** A response; header names are lower case. */
   record Response(int status, Map<String, String> headers, byte[] body) {
     String text() {
@@ -200,5 +202,39 @@ final class RawHttp {
       return i;
     }
     return -1;
+  }
+
+  /**
+   * Opens a connection and sends one POST with a Sluice key; the caller reads the answer (or hangs
+   * up) from the returned socket.
+   */
+  public static Socket openPost(int port, String path, String body, String key, String... headers) throws IOException {
+    Socket s = new Socket("127.0.0.1", port);
+    s.setSoTimeout(10_000);
+    StringBuilder req = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n")
+        .append("Authorization: Bearer ").append(key).append("\r\n")
+        .append("Content-Type: application/json\r\nContent-Length: ")
+        .append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
+    for (int i = 0; i < headers.length; i += 2) {
+      req.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+    }
+    req.append("\r\n").append(body);
+    s.getOutputStream().write(req.toString().getBytes(StandardCharsets.UTF_8));
+    s.getOutputStream().flush();
+    return s;
+  }
+
+  /** Reads lines until one contains {@code marker} (or the stream ends); returns what was read. */
+  public static String readUntil(InputStream in, String marker) throws IOException {
+    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    StringBuilder sb = new StringBuilder();
+    String line;
+    while ((line = r.readLine()) != null) {
+      sb.append(line).append('\n');
+      if (sb.indexOf(marker) >= 0) {
+        break;
+      }
+    }
+    return sb.toString();
   }
 }

@@ -13,12 +13,9 @@ import dev.sluice.fake.FakeOpenAI.Fault;
 import dev.sluice.json.Json;
 import dev.sluice.storage.Database;
 import io.vertx.core.MultiMap;
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -224,31 +221,10 @@ class UpstreamPhasesHttpTest {
   }
 
   static Socket open(GatewayHarness h, String path, String body, String... headers) throws Exception {
-    Socket s = new Socket("127.0.0.1", h.sluice.port());
-    s.setSoTimeout(10_000);
-    StringBuilder req = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n")
-        .append("Authorization: Bearer ").append(GatewayHarness.KEY).append("\r\n")
-        .append("Content-Type: application/json\r\nContent-Length: ")
-        .append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
-    for (int i = 0; i < headers.length; i += 2) {
-      req.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
-    }
-    req.append("\r\n").append(body);
-    s.getOutputStream().write(req.toString().getBytes(StandardCharsets.UTF_8));
-    s.getOutputStream().flush();
-    return s;
+    return RawHttp.openPost(h.sluice.port(), path, body, GatewayHarness.KEY, headers);
   }
 
   static String readUntil(InputStream in, String marker) throws Exception {
-    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    StringBuilder sb = new StringBuilder();
-    String line;
-    while ((line = r.readLine()) != null) {
-      sb.append(line).append('\n');
-      if (sb.indexOf(marker) >= 0) {
-        break;
-      }
-    }
-    return sb.toString();
+    return RawHttp.readUntil(in, marker);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.GatewayHarness;
+import dev.sluice.e2e.RawHttp;
 import dev.sluice.fake.FakeOpenAI.Fault;
 import dev.sluice.json.Json;
 import io.vertx.core.MultiMap;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -228,30 +230,13 @@ class RelayHttpTest {
 
   /** Reads raw SSE from a socket, so the test sees events as they come and can hang up. */
   static Socket openStream(String body, Map<String, String> extraHeaders) throws Exception {
-    Socket s = new Socket("127.0.0.1", h.sluice.port());
-    s.setSoTimeout(10_000);
-    StringBuilder req = new StringBuilder("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n")
-        .append("Authorization: Bearer ").append(GatewayHarness.KEY).append("\r\n")
-        .append("Content-Type: application/json\r\nContent-Length: ")
-        .append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
-    extraHeaders.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
-    req.append("\r\n").append(body);
-    s.getOutputStream().write(req.toString().getBytes(StandardCharsets.UTF_8));
-    s.getOutputStream().flush();
-    return s;
+    String[] headers = extraHeaders.entrySet().stream().flatMap(e -> Stream.of(e.getKey(), e.getValue()))
+        .toArray(String[]::new);
+    return RawHttp.openPost(h.sluice.port(), "/v1/chat/completions", body, GatewayHarness.KEY, headers);
   }
 
   static String readUntil(InputStream in, String marker) throws Exception {
-    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    StringBuilder sb = new StringBuilder();
-    String line;
-    while ((line = r.readLine()) != null) {
-      sb.append(line).append('\n');
-      if (sb.indexOf(marker) >= 0) {
-        break;
-      }
-    }
-    return sb.toString();
+    return RawHttp.readUntil(in, marker);
   }
 
   @Test

@@ -73,7 +73,8 @@ public final class AnthropicErrors {
     };
   }
 
-  private static String typeOfStatus(int status) {
+  /** Anthropic's error type for a 4xx status (the types its API documents per status). */
+  public static String typeOfStatus(int status) {
     return switch (status) {
       case 401 -> "authentication_error";
       case 402 -> "billing_error";

@@ -16,12 +16,11 @@ import dev.sluice.error.FailureKind;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
 import dev.sluice.provider.ChatUsage;
-import dev.sluice.provider.Prefetch;
 import dev.sluice.provider.Provider;
 import dev.sluice.provider.RelayCall;
-import dev.sluice.provider.ReplayStream;
 import dev.sluice.provider.Reply;
 import dev.sluice.provider.StreamMapper;
+import dev.sluice.provider.UpstreamExchange;
 import dev.sluice.provider.UpstreamFailures;
 import dev.sluice.provider.UpstreamLink;
 import dev.sluice.provider.UpstreamSpec;
@@ -30,7 +29,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -148,23 +146,11 @@ public final class AnthropicProvider implements Provider {
       o.putHeader("anthropic-beta", beta);
     }
     UpstreamLink link = call.link();
-    return client.request(o)
-        .compose(req -> {
-          link.attach(req);
-          return (body == null ? req.send() : req.send(body)).map(resp -> {
-            resp.pause();
-            link.responded();
-            return new Sent(req, resp);
-          });
-        })
-        .recover(t -> Future.failedFuture(UpstreamFailures.transport(t)))
+    return UpstreamExchange.send(client, o, body, link)
         .compose(sent -> toReply(sent, answer, link, call.mayFallBack()));
   }
 
-  private record Sent(HttpClientRequest request, HttpClientResponse response) {
-  }
-
-  private Future<Reply> toReply(Sent sent, Answer answer, UpstreamLink link, boolean mayFallBack) {
+  private Future<Reply> toReply(UpstreamExchange.Sent sent, Answer answer, UpstreamLink link, boolean mayFallBack) {
     HttpClientResponse resp = sent.response();
     int status = resp.statusCode();
     if (status >= 500 && status != 529) {
@@ -174,23 +160,7 @@ public final class AnthropicProvider implements Provider {
     }
     String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);
     if (status < 300 && type != null && type.startsWith("text/event-stream")) {
-      if (!mayFallBack) {
-        return Future.succeededFuture(new Reply.Stream(status, resp.headers(), resp, () -> sent.request().reset(),
-            answer.streams().get(), null));
-      }
-      Dialect events = answer.asItCame() ? Dialect.ANTHROPIC : Dialect.OPENAI;
-      return Prefetch.run(resp, answer.streams().get(), link::progress, events).transform(ar -> {
-        if (ar.succeeded()) {
-          return Future.succeededFuture(new Reply.Stream(status, resp.headers(), new ReplayStream(resp, ar.result()),
-              () -> sent.request().reset(), answer.streams().get(), null));
-        }
-        sent.request().reset();
-        if (ar.cause() instanceof Prefetch.TransportFailure f) {
-          return Future.failedFuture(UpstreamFailures.transport(f.getCause()));
-        }
-        GatewayException g = Prefetch.toGateway(ar.cause());
-        return Future.failedFuture(g.kind().tryNext() ? g : g.error().failure(FailureKind.BROKE_BEFORE_OUTPUT));
-      });
+      return UpstreamExchange.stream(sent, answer.streams(), link, mayFallBack, answer.asItCame() ? Dialect.ANTHROPIC : Dialect.OPENAI);
     }
     return link.body(resp)
         .recover(t -> Future.failedFuture(UpstreamFailures.transport(t)))

@@ -9,22 +9,20 @@ import dev.sluice.error.ApiError;
 import dev.sluice.error.FailureKind;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
-import dev.sluice.provider.Prefetch;
 import dev.sluice.provider.Provider;
 import dev.sluice.provider.RelayCall;
-import dev.sluice.provider.ReplayStream;
 import dev.sluice.provider.Reply;
 import dev.sluice.provider.StreamMapper;
+import dev.sluice.provider.UpstreamExchange;
 import dev.sluice.provider.UpstreamFailures;
 import dev.sluice.provider.UpstreamLink;
 import dev.sluice.provider.UpstreamSpec;
+import dev.sluice.api.Dialect;
 import dev.sluice.api.Endpoint;
 import dev.sluice.usage.TokenUsage;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -187,23 +185,11 @@ public final class OpenAiProvider implements Provider {
       }
     }
     UpstreamLink link = call.link();
-    return client.request(options)
-        .compose(req -> {
-          link.attach(req);
-          return (body == null ? req.send() : req.send(body)).map(resp -> {
-            resp.pause();
-            link.responded();
-            return new Sent(req, resp);
-          });
-        })
-        .recover(t -> Future.failedFuture(UpstreamFailures.transport(t)))
+    return UpstreamExchange.send(client, options, body, link)
         .compose(sent -> toReply(sent, answer, link, call.mayFallBack()));
   }
 
-  private record Sent(HttpClientRequest request, HttpClientResponse response) {
-  }
-
-  private Future<Reply> toReply(Sent sent, Answer answer, UpstreamLink link, boolean mayFallBack) {
+  private Future<Reply> toReply(UpstreamExchange.Sent sent, Answer answer, UpstreamLink link, boolean mayFallBack) {
     HttpClientResponse resp = sent.response();
     int status = resp.statusCode();
     String contentType = resp.getHeader(HttpHeaders.CONTENT_TYPE);
@@ -219,21 +205,7 @@ public final class OpenAiProvider implements Provider {
           UpstreamFailures.credentialsRefused(name(), status).failure(FailureKind.CREDENTIALS));
     }
     if (status < 300 && contentType != null && contentType.startsWith("text/event-stream")) {
-      if (!mayFallBack) {
-        return Future.succeededFuture(new Reply.Stream(status, resp.headers(), resp, () -> sent.request().reset(),
-            answer.streams().get(), null));
-      }
-      // another target could still serve: commit to this stream only once it has shown output
-      return Prefetch.run(resp, answer.streams().get(), link::progress).transform(ar -> {
-        if (ar.succeeded()) {
-          return Future.succeededFuture(new Reply.Stream(status, resp.headers(), new ReplayStream(resp, ar.result()),
-              () -> sent.request().reset(), answer.streams().get(), null));
-        }
-        sent.request().reset();
-        return Future.failedFuture(ar.cause() instanceof Prefetch.TransportFailure f
-            ? UpstreamFailures.transport(f.getCause())
-            : Prefetch.toGateway(ar.cause()).error().failure(FailureKind.BROKE_BEFORE_OUTPUT));
-      });
+      return UpstreamExchange.stream(sent, answer.streams(), link, mayFallBack, Dialect.OPENAI);
     }
     return link.body(resp)
         .recover(t -> Future.failedFuture(UpstreamFailures.transport(t)))

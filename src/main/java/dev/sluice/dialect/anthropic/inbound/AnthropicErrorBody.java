@@ -1,6 +1,7 @@
 package dev.sluice.dialect.anthropic.inbound;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.dialect.anthropic.AnthropicErrors;
 import dev.sluice.error.ApiError;
 import dev.sluice.json.Json;
 import java.util.Locale;
@@ -32,17 +33,10 @@ public final class AnthropicErrorBody {
   /** The Anthropic error type for the error's status. */
   public static String type(ApiError e) {
     return switch (e.status()) {
-      case 400 -> "invalid_request_error";
-      case 401 -> "authentication_error";
-      case 402 -> "billing_error";
-      case 403 -> "permission_error";
-      case 404 -> "not_found_error";
-      case 413 -> "request_too_large";
-      case 429 -> "rate_limit_error";
       case 503 -> overloaded(e) ? "overloaded_error" : "api_error";
       case 504 -> "timeout_error";
       case 529 -> "overloaded_error";
-      default -> e.status() >= 400 && e.status() < 500 ? "invalid_request_error" : "api_error";
+      default -> e.status() >= 400 && e.status() < 500 ? AnthropicErrors.typeOfStatus(e.status()) : "api_error";
     };
   }
 
