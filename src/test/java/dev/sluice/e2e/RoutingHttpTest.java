@@ -44,6 +44,7 @@ class RoutingHttpTest {
   static final String CHAT = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}";
   static final String STREAM = "{\"model\":\"%s\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}";
 
+  static final String ADMIN = "admin-key-for-routing-tests-0123";
   Vertx vertx;
   FakeOpenAI b;
 
@@ -65,12 +66,14 @@ class RoutingHttpTest {
         upstreams:
           a: { type: openai, base_url: "%s", api_key: "${A_KEY}", timeout_seconds: 1 }
           b: { type: openai, base_url: "%s", api_key: "%s", owned_by: "vendor-b" }
+        auth:
+          admin_api_key: "%s"
         routing:
           failure_threshold: %d
           cooldown_seconds: 1
         models:
         %s
-        """.formatted("%s", b.baseUrl(), GatewayHarness.UPSTREAM_KEY, threshold, routes.indent(2));
+        """.formatted("%s", b.baseUrl(), GatewayHarness.UPSTREAM_KEY, ADMIN, threshold, routes.indent(2));
   }
 
   E2e.Gateway gateway(int threshold, String routes) {
@@ -216,6 +219,15 @@ class RoutingHttpTest {
       HttpResponse<String> r = g.h.post("/v1/chat/completions", CHAT.formatted("gpt-4o"));
       assertThat(r.headers().firstValue("x-sluice-upstream")).hasValue("b");
       assertThat(g.h.fake.seen.size()).as("cooling down: skipped").isEqualTo(seenA);
+      JsonNode status = Json.MAPPER.readTree(g.h.get("/admin/upstreams", "Authorization", "Bearer " + ADMIN).body());
+      JsonNode a = status.path("data").get(0);
+      assertThat(a.path("name").asText()).isEqualTo("a");
+      assertThat(a.path("state").asText()).isEqualTo("cooling_down");
+      assertThat(a.path("consecutive_failures").asInt()).isEqualTo(2);
+      assertThat(a.path("cooldown_remaining_ms").asLong()).isBetween(1L, 1_000L);
+      assertThat(a.path("last_error").asText()).contains("HTTP 500");
+      assertThat(status.path("data").get(1).path("state").asText()).isEqualTo("healthy");
+      assertThat(status.path("routes").get(0).path("targets").toString()).contains("a").contains("b");
       Thread.sleep(1_200);
       r = g.h.post("/v1/chat/completions", CHAT.formatted("gpt-4o"));
       assertThat(r.headers().firstValue("x-sluice-upstream")).as("probed after the cooldown").hasValue("a");
