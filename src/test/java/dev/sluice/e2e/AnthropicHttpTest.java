@@ -245,6 +245,48 @@ class AnthropicHttpTest {
   }
 
   @Test
+  void reasoningEffortBecomesThinkingAndTheReasoningComesBackSigned() throws Exception {
+    try (E2e.Gateway g = gateway("2023-06-01")) {
+      HttpResponse<String> r = g.h.post("/v1/chat/completions", """
+          {"model":"claude-sonnet-4-5","reasoning_effort":"low","max_tokens":2000,
+           "messages":[{"role":"user","content":"think first"}]}""");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonNode thinking = claude.last().json().path("thinking");
+      assertThat(thinking.path("type").asText()).isEqualTo("enabled");
+      assertThat(thinking.path("budget_tokens").asInt()).isEqualTo(1024);
+      JsonNode message = Json.MAPPER.readTree(r.body()).path("choices").get(0).path("message");
+      assertThat(message.path("reasoning_content").asText()).isEqualTo("Let me think.");
+      assertThat(message.path("reasoning_signature").asText()).contains("sig-claude-sonnet-4-5");
+
+      // the signed thinking goes back to the model that made it on the next turn
+      String next = """
+          {"model":"claude-sonnet-4-5","reasoning_effort":"low","max_tokens":2000,
+           "messages":[{"role":"user","content":"think first"},%s,{"role":"user","content":"and again"}]}"""
+          .formatted(Json.write(message));
+      assertThat(g.h.post("/v1/chat/completions", next).statusCode()).isEqualTo(200);
+      JsonNode replayed = claude.last().json().path("messages").get(1).path("content").get(0);
+      assertThat(replayed.path("type").asText()).isEqualTo("thinking");
+      assertThat(replayed.path("signature").asText()).isEqualTo("sig-claude-sonnet-4-5");
+    }
+  }
+
+  @Test
+  void theNewerInboundVersionWithASystemMessageInsideMessagesIsServed() throws Exception {
+    try (E2e.Gateway g = gateway("2023-06-01")) {
+      HttpResponse<String> r = g.h.post("/v1/messages", """
+          {"model":"gpt-4o","max_tokens":50,"messages":[{"role":"system","content":"be brief"},
+           {"role":"user","content":"hello there"}]}""", "anthropic-version", "2026-10-21");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonNode m = Json.MAPPER.readTree(r.body());
+      assertThat(m.path("type").asText()).isEqualTo("message");
+      assertThat(m.path("content").get(0).path("text").asText()).isEqualTo("echo: hello there");
+      JsonNode sent = g.h.fake.last().json().path("messages");
+      assertThat(sent.get(0).path("role").asText()).isEqualTo("system");
+      assertThat(sent.get(0).path("content").asText()).isEqualTo("be brief");
+    }
+  }
+
+  @Test
   void anthropicClientsSeeAnthropicModelLists() throws Exception {
     try (E2e.Gateway g = gateway("2023-06-01")) {
       HttpResponse<String> r = g.h.get("/v1/models", "anthropic-version", "2023-06-01");
