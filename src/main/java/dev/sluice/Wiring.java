@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -123,7 +124,8 @@ public final class Wiring implements AutoCloseable {
     // Opening the database (driver, pool, migrations) overlaps with starting Vert.x: start-up time.
     CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(cfg),
         r -> Thread.ofPlatform().daemon().name("sluice-db-open").start(r));
-    Vertx vertx = Vertx.vertx();
+    // epoll where the platform has it (Linux); NIO elsewhere
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     List<AutoCloseable> closeables = new ArrayList<>();
     // Each event loop gets its own upstream client and providers (see Gateway.start).
     Function<HttpClient, Map<String, Provider>> providers;
@@ -158,8 +160,9 @@ public final class Wiring implements AutoCloseable {
         new Dispatcher(routing, providers.apply(upstreamClient(vertx, connectTimeout)), System::nanoTime), errors,
         accessLog, Clock.systemUTC(), maxBody, timeoutSeconds * 1000L);
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
-    LOG.debug("starting: upstreams {}, {} database, {} event loops, listening on {}:{}",
-        String.join(", ", routing.upstreams().keySet()), db.dialect(), loops, hp.host(), hp.port());
+    LOG.debug("starting: upstreams {}, {} database, {} event loops ({} transport), listening on {}:{}",
+        String.join(", ", routing.upstreams().keySet()), db.dialect(), loops,
+        vertx.isNativeTransportEnabled() ? "epoll" : "NIO", hp.host(), hp.port());
     return Gateway.start(vertx, hp.host(), hp.port(), timeouts, loops, perLoop,
             router -> router.route("/admin/*").subRouter(AdminApi.router(vertx, keys, usageService, adminKey, plans,
                 routing)))

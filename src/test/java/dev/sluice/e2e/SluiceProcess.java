@@ -33,7 +33,9 @@ final class SluiceProcess implements AutoCloseable {
 
   static SluiceProcess serve(Path config) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new SluiceProcess(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+    // as ./sluice runs it: Netty loads its epoll library (native access)
+    return new SluiceProcess(new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+        System.getProperty("java.class.path"),
         "dev.sluice.Main", "serve", "--config", config.toString()).start());
   }
 
