@@ -1,8 +1,11 @@
 package dev.sluice.provider;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.api.Dialect;
 import dev.sluice.error.FailureKind;
 import dev.sluice.error.GatewayException;
+import dev.sluice.json.Json;
+import dev.sluice.usage.TokenUsage;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -70,5 +73,18 @@ public final class UpstreamExchange {
   public static void discard(Sent sent) {
     sent.response().resume();
     sent.request().reset();
+  }
+
+  /** The {@code usage} of an OpenAI-dialect JSON body (chat, completions, embeddings, responses). */
+  public static TokenUsage usageOf(Buffer body) {
+    if (body.length() == 0 || body.getByte(0) != '{') {
+      return TokenUsage.NONE;
+    }
+    try {
+      JsonNode node = Json.MAPPER.readTree(body.getBytes());
+      return TokenUsage.fromOpenAi(node.get("usage"));
+    } catch (Exception e) {
+      return TokenUsage.NONE;
+    }
   }
 }

@@ -2,6 +2,8 @@ package dev.sluice.provider;
 
 import dev.sluice.error.ApiError;
 import dev.sluice.error.FailureKind;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import dev.sluice.error.GatewayException;
 import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
@@ -77,5 +79,22 @@ public final class UpstreamFailures {
       return ApiError.of(504, ApiError.API, "upstream stalled: no data within the timeout", "upstream_timeout");
     }
     return ApiError.upstreamError("upstream stream ended unexpectedly");
+  }
+
+  /** {@code retry-after-ms}, else {@code Retry-After} in seconds; -1 when neither is usable. */
+  public static long retryAfterMillis(MultiMap headers) {
+    String ms = headers.get("retry-after-ms");
+    try {
+      if (ms != null) {
+        return Long.parseLong(ms.trim());
+      }
+      String s = headers.get(HttpHeaders.RETRY_AFTER);
+      if (s != null) {
+        return Long.parseLong(s.trim()) * 1000L;
+      }
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+    return -1;
   }
 }

@@ -10,6 +10,7 @@ import dev.sluice.json.Json;
 import dev.sluice.provider.Provider;
 import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
+import dev.sluice.provider.UpstreamFailures;
 import dev.sluice.provider.UpstreamSpec;
 import dev.sluice.api.Dialect;
 import dev.sluice.api.Endpoint;
@@ -185,7 +186,7 @@ public final class Dispatcher {
     Future<Reply> answered(Target target, String model, Reply reply) {
       int status = reply.status();
       if (reply instanceof Reply.Body b && (status == 429 || status == 529) && (more() || lastRateLimited != null)) {
-        long retry = retryAfterMillis(b.headers());
+        long retry = UpstreamFailures.retryAfterMillis(b.headers());
         health.failed(target.upstream(), status == 429 ? FailureKind.RATE_LIMITED : FailureKind.OVERLOADED, retry,
             "HTTP " + status);
         call.attempts().failed(target.upstream(), model, "upstream_" + status);
@@ -250,23 +251,6 @@ public final class Dispatcher {
       }
       return Future.failedFuture(last);
     }
-  }
-
-  /** {@code retry-after-ms}, else {@code Retry-After} in seconds; -1 when neither is usable. */
-  static long retryAfterMillis(MultiMap headers) {
-    String ms = headers.get("retry-after-ms");
-    try {
-      if (ms != null) {
-        return Long.parseLong(ms.trim());
-      }
-      String s = headers.get(HttpHeaders.RETRY_AFTER);
-      if (s != null) {
-        return Long.parseLong(s.trim()) * 1000L;
-      }
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-    return -1;
   }
 
   /**

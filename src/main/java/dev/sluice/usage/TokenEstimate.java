@@ -5,7 +5,9 @@ import dev.sluice.api.Dialect;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
@@ -42,7 +44,10 @@ public final class TokenEstimate {
 
   /** Notes the output text of one client event (SSE framing, OpenAI dialects). */
   public void relayed(Buffer event) {
-    byte[] b = event.getBytes();
+    // the event's own bytes when it has an array behind it (it does: SseWriter makes heap buffers)
+    ByteBuf bb = ((BufferInternal) event).getByteBuf();
+    boolean direct = bb.hasArray() && bb.arrayOffset() + bb.readerIndex() == 0 && bb.readableBytes() == bb.array().length;
+    byte[] b = direct ? bb.array() : event.getBytes();
     int n = b.length;
     for (int i = 0; i < n; i++) {
       if (b[i] != '"') {

@@ -194,7 +194,7 @@ public final class AnthropicProvider implements Provider {
     if (rid != null) {
       h.add("request-id", rid);
     }
-    return Future.succeededFuture(new Reply.Body(status, h, out, answer.asItCame() ? messagesUsage(out) : usageOf(out),
+    return Future.succeededFuture(new Reply.Body(status, h, out, answer.asItCame() ? messagesUsage(out) : UpstreamExchange.usageOf(out),
         null));
   }
 
@@ -212,22 +212,13 @@ public final class AnthropicProvider implements Provider {
     ApiError e = AnthropicErrors.fromBody(status, json);
     return switch (status) {
       case 429 -> {
-        long retry = retryAfterMillis(headers);
+        long retry = UpstreamFailures.retryAfterMillis(headers);
         ApiError limited = retry > 0 ? e.withHeader("Retry-After", Long.toString((retry + 999) / 1000)) : e;
         yield new GatewayException(limited, FailureKind.RATE_LIMITED, retry);
       }
       case 529 -> e.failure(FailureKind.OVERLOADED);
       default -> e.failure(FailureKind.REJECTED);
     };
-  }
-
-  private static long retryAfterMillis(MultiMap headers) {
-    String s = headers.get(HttpHeaders.RETRY_AFTER);
-    try {
-      return s == null ? -1 : Long.parseLong(s.trim()) * 1000L;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 
   /** Usage of an Anthropic message body: input tokens exclude the cache, the record's include it. */
@@ -239,13 +230,6 @@ public final class AnthropicProvider implements Provider {
     }
   }
 
-  private static TokenUsage usageOf(Buffer body) {
-    try {
-      return TokenUsage.fromOpenAi(Json.MAPPER.readTree(body.getBytes()).get("usage"));
-    } catch (IOException e) {
-      return TokenUsage.NONE;
-    }
-  }
 
   /** Anthropic's model list as OpenAI's: {@code {object: list, data: [{id, object, created, owned_by}]}}. */
   static ObjectNode openAiModelList(JsonNode anthropic) {

@@ -220,21 +220,10 @@ public final class OpenAiProvider implements Provider {
             return Future.failedFuture(ApiError.upstreamError("upstream '" + name() + "' returned an unreadable body")
                 .failure(FailureKind.SERVER_ERROR));
           }
-          return Future.succeededFuture(new Reply.Body(status, resp.headers(), out, usageOf(out), null));
+          return Future.succeededFuture(new Reply.Body(status, resp.headers(), out, UpstreamExchange.usageOf(out), null));
         });
   }
 
-  private static TokenUsage usageOf(Buffer body) {
-    if (body.length() == 0 || body.getByte(0) != '{') {
-      return TokenUsage.NONE;
-    }
-    try {
-      JsonNode node = Json.MAPPER.readTree(body.getBytes());
-      return TokenUsage.fromOpenAi(node.get("usage"));
-    } catch (Exception e) {
-      return TokenUsage.NONE;
-    }
-  }
 
 
 }
