@@ -537,25 +537,51 @@ public final class FakeOpenAI implements AutoCloseable {
     stream(req, json, emitter, fault, true);
   }
 
+  /**
+   * The real Responses event sequence: created, in_progress, the message item and its text part
+   * opened, one text delta per piece, text, part and item done, completed.
+   */
   private void streamResponse(HttpServerRequest req, JsonNode json, Fault fault) {
     String[] words = pieces(req, "echo: " + lastUserText(json));
     ObjectNode done = response(json, "resp_fake1");
+    JsonNode message = done.path("output").get(0);
+    JsonNode part = message.path("content").get(0);
+    int deltas = 4;
+    int afterDeltas = deltas + words.length;
     Emitter emitter = i -> {
       ObjectNode e = Json.object();
-      if (i == 0) {
-        e.put("type", "response.created");
+      if (i < 2) {
+        e.put("type", i == 0 ? "response.created" : "response.in_progress");
         ObjectNode r = done.deepCopy();
         r.put("status", "in_progress");
         r.putArray("output");
         r.putNull("usage");
         e.set("response", r);
-      } else if (i <= words.length) {
-        e.put("type", "response.output_text.delta");
-        e.put("item_id", "msg_fake1");
+      } else if (i == 2 || i == afterDeltas + 2) {
+        e.put("type", i == 2 ? "response.output_item.added" : "response.output_item.done");
         e.put("output_index", 0);
-        e.put("content_index", 0);
-        e.put("delta", words[i - 1]);
-      } else if (i == words.length + 1) {
+        ObjectNode item = ((ObjectNode) message).deepCopy();
+        if (i == 2) {
+          item.put("status", "in_progress").putArray("content");
+        }
+        e.set("item", item);
+      } else if (i == 3 || i == afterDeltas + 1) {
+        e.put("type", i == 3 ? "response.content_part.added" : "response.content_part.done");
+        e.put("item_id", "msg_fake1").put("output_index", 0).put("content_index", 0);
+        ObjectNode p = ((ObjectNode) part).deepCopy();
+        if (i == 3) {
+          p.put("text", "");
+        }
+        e.set("part", p);
+      } else if (i < afterDeltas) {
+        e.put("type", "response.output_text.delta");
+        e.put("item_id", "msg_fake1").put("output_index", 0).put("content_index", 0);
+        e.put("delta", words[i - deltas]);
+      } else if (i == afterDeltas) {
+        e.put("type", "response.output_text.done");
+        e.put("item_id", "msg_fake1").put("output_index", 0).put("content_index", 0);
+        e.put("text", part.path("text").asText());
+      } else if (i == afterDeltas + 3) {
         e.put("type", "response.completed");
         e.set("response", done);
       } else {
