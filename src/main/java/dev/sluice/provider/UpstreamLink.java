@@ -59,18 +59,13 @@ public final class UpstreamLink {
     return link;
   }
 
-  /** A link without a timer, for tests of providers and for calls no client waits on. */
-  public static UpstreamLink detached() {
-    return new UpstreamLink(null, 0, null);
-  }
-
   /** A new upstream attempt starts, with its upstream's timeout: the silence counted so far is forgiven. */
   public void nextAttempt(long timeoutMillis) {
     lastProgress = System.nanoTime();
     responded = false;
     timedOut = Timeout.NONE;
     long nanos = timeoutMillis * 1_000_000L;
-    if (vertx == null || closed || nanos <= 0) {
+    if (closed || nanos <= 0) {
       return;
     }
     if (nanos != timeoutNanos || timer < 0) {
@@ -93,7 +88,7 @@ public final class UpstreamLink {
     responded = false;
     timedOut = Timeout.NONE;
     lastProgress = System.nanoTime();
-    if (timer < 0 && vertx != null && timeoutNanos > 0) {
+    if (timer < 0 && timeoutNanos > 0) {
       arm(timeoutNanos / 1_000_000L);
     }
   }
@@ -181,7 +176,7 @@ public final class UpstreamLink {
   }
 
   private void arm(long delayMillis) {
-    if (vertx == null || timeoutNanos <= 0) {
+    if (timeoutNanos <= 0) {
       return;
     }
     timer = vertx.setTimer(Math.max(1, delayMillis), id -> fire());
