@@ -5,5 +5,7 @@ public enum Dialect {
   /** OpenAI's API: chat completions, responses, completions, embeddings, images. */
   OPENAI,
   /** Anthropic's Messages API ({@code /v1/messages}). */
-  ANTHROPIC
+  ANTHROPIC,
+  /** Google's Gemini API ({@code /v1beta/models/{model}:generateContent}, ...). */
+  GEMINI
 }

@@ -15,7 +15,13 @@ public enum Endpoint {
   /** Anthropic's {@code POST /v1/messages}. */
   MESSAGES("messages", EndpointClass.CHAT, Dialect.ANTHROPIC),
   /** Anthropic's {@code POST /v1/messages/count_tokens}: no quota, nothing generated. */
-  COUNT_TOKENS("messages/count_tokens", EndpointClass.NONE, Dialect.ANTHROPIC);
+  COUNT_TOKENS("messages/count_tokens", EndpointClass.NONE, Dialect.ANTHROPIC),
+  /** Gemini's {@code POST models/{model}:generateContent}: the model is in the path, not the body. */
+  GENERATE_CONTENT("generateContent", EndpointClass.CHAT, Dialect.GEMINI),
+  /** Gemini's {@code POST models/{model}:streamGenerateContent}: a stream whatever the body says. */
+  STREAM_GENERATE_CONTENT("streamGenerateContent", EndpointClass.CHAT, Dialect.GEMINI),
+  /** Gemini's {@code POST models/{model}:countTokens}: no quota, nothing generated. */
+  GEMINI_COUNT_TOKENS("countTokens", EndpointClass.NONE, Dialect.GEMINI);
 
   private static final Set<Endpoint> OPENAI = Collections.unmodifiableSet(EnumSet.of(MODELS, CHAT_COMPLETIONS,
       COMPLETIONS, RESPONSES, EMBEDDINGS, IMAGES_GENERATIONS));
@@ -39,7 +45,10 @@ public enum Endpoint {
     return dialect;
   }
 
-  /** Path below the version prefix, e.g. {@code chat/completions}. */
+  /**
+   * Path below the version prefix, e.g. {@code chat/completions}; for Gemini's endpoints the method
+   * after {@code models/{model}:}.
+   */
   public String path() {
     return path;
   }

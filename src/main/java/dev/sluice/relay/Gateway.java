@@ -144,7 +144,8 @@ public final class Gateway {
     for (String prefix : OPENAI_SHAPED) {
       router.get(prefix + "/models").handler(ctx -> relay.handle(ctx, Endpoint.MODELS));
       for (Endpoint e : Endpoint.values()) {
-        if (e == Endpoint.MODELS || e.dialect() == Dialect.ANTHROPIC && !prefix.equals("/v1")) {
+        if (e == Endpoint.MODELS || e.dialect() == Dialect.GEMINI
+            || e.dialect() == Dialect.ANTHROPIC && !prefix.equals("/v1")) {
           // Anthropic's API is served where its clients look for it: /v1/messages
           continue;
         }

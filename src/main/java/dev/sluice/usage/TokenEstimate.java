@@ -28,6 +28,8 @@ public final class TokenEstimate {
   /** Anthropic's deltas: {@code text_delta}, {@code thinking_delta}, {@code input_json_delta}. */
   private static final byte[][] ANTHROPIC_KEYS = {bytes("\"text\""), bytes("\"thinking\""),
       bytes("\"partial_json\"")};
+  /** Gemini's parts: {@code text} (thoughts included); function call arguments arrive as objects. */
+  private static final byte[][] GEMINI_KEYS = {bytes("\"text\"")};
 
   private final StringBuilder text = new StringBuilder();
   private final byte[][] keys;
@@ -39,7 +41,11 @@ public final class TokenEstimate {
 
   /** For the events of a stream in {@code dialect}. */
   public TokenEstimate(Dialect dialect) {
-    this.keys = dialect == Dialect.ANTHROPIC ? ANTHROPIC_KEYS : OPENAI_KEYS;
+    this.keys = switch (dialect) {
+      case OPENAI -> OPENAI_KEYS;
+      case ANTHROPIC -> ANTHROPIC_KEYS;
+      case GEMINI -> GEMINI_KEYS;
+    };
   }
 
   /** Notes the output text of one client event (SSE framing, OpenAI dialects). */
