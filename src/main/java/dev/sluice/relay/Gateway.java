@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 import io.vertx.core.VerticleBase;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,8 @@ public final class Gateway {
       "runs", "batches", "files", "uploads", "vector_stores", "audio", "moderations", "realtime", "evals");
   /** Base paths serving the OpenAI-shaped endpoints, each in the {@link ApiContract} that owns it. */
   static final List<String> OPENAI_SHAPED = List.of("/v1", "/api/v1");
+  /** Base paths serving Gemini's API: Google's own, and seed 003's. */
+  static final List<String> GEMINI_SHAPED = List.of("/v1beta", "/api/v1beta");
 
   private final List<HttpServer> servers;
   private final InFlight inFlight;
@@ -164,6 +167,9 @@ public final class Gateway {
             ApiError.unsupportedEndpoint(ctx.request().path())));
       }
     }
+    for (String base : GEMINI_SHAPED) {
+      geminiRoutes(router, base, relay, services);
+    }
     if (extra != null) {
       extra.accept(router);
     }
@@ -178,6 +184,44 @@ public final class Gateway {
       RelayHandler.failEarly(ctx, services, failure(ctx, services));
     });
     return router;
+  }
+
+  /**
+   * Gemini's API under {@code base}: {@code GET models}, {@code GET models/{model}} and
+   * {@code POST models/{model}:{method}}. The model and method are split by the route's pattern (a
+   * plain {@code :model} parameter would capture {@code gemini-2.5-pro:generateContent} whole).
+   */
+  private static void geminiRoutes(Router router, String base, RelayHandler relay, Services services) {
+    String quoted = Pattern.quote(base);
+    router.route(base + "/*").handler(ctx -> {
+      ctx.put(RelayHandler.DIALECT, Dialect.GEMINI);
+      ctx.next();
+    });
+    router.get(base + "/models").handler(ctx -> relay.handle(ctx, Endpoint.MODELS));
+    router.getWithRegex(quoted + "/models/(?<model>[^/:]+)").handler(ctx -> relay.handle(ctx, Endpoint.MODELS));
+    String generate = quoted + "/models/(?<model>[^/:]+):(?<method>[A-Za-z]+)";
+    router.postWithRegex(generate).handler(ctx -> {
+      Endpoint e = geminiEndpoint(ctx.pathParam("method"));
+      if (e == null) {
+        RelayHandler.failEarly(ctx, services, ApiError.notFound("Method '" + ctx.pathParam("method")
+            + "' is not served by this gateway; it serves generateContent, streamGenerateContent and countTokens"));
+        return;
+      }
+      ctx.put(RelayHandler.ENDPOINT, e);
+      bodyIsNotAForm(ctx);
+    });
+    router.postWithRegex(generate).handler(BodyHandler.create(false).setBodyLimit(services.maxBodyBytes()))
+        .handler(ctx -> relay.handle(ctx, ctx.get(RelayHandler.ENDPOINT)));
+  }
+
+  /** The endpoint of a Gemini method name, or null. */
+  static Endpoint geminiEndpoint(String method) {
+    for (Endpoint e : Endpoint.values()) {
+      if (e.dialect() == Dialect.GEMINI && e.path().equals(method)) {
+        return e;
+      }
+    }
+    return null;
   }
 
   private static ApiError failure(RoutingContext ctx, Services services) {

@@ -5,6 +5,9 @@ import dev.sluice.api.Dialect;
 import dev.sluice.dialect.anthropic.inbound.AnthropicErrorBody;
 import dev.sluice.dialect.anthropic.inbound.AnthropicModels;
 import dev.sluice.dialect.anthropic.inbound.MessagesRequestToChat;
+import dev.sluice.dialect.gemini.inbound.GenerateContentToChat;
+import dev.sluice.dialect.gemini.inbound.GeminiErrorBody;
+import dev.sluice.dialect.gemini.inbound.GeminiModels;
 import dev.sluice.api.Endpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -54,6 +57,11 @@ public final class RelayHandler {
   static final String CONTRACT = "sluice.contract";
   /** Where the route keeps the endpoint it serves, for errors answered before the relay runs (413, ...). */
   static final String ENDPOINT = "sluice.endpoint";
+  /**
+   * Where a route puts the dialect its clients speak when the endpoint alone does not say it (Gemini's
+   * {@code GET models}); errors, model lists and stream framing follow it.
+   */
+  static final String DIALECT = "sluice.dialect";
 
   private final Services services;
   private final InFlight inFlight;
@@ -67,6 +75,8 @@ public final class RelayHandler {
   private final class Exchange implements InFlight.Request {
     final RoutingContext ctx;
     final Endpoint endpoint;
+    /** The client's dialect: what its answers, errors and model lists look like. */
+    final Dialect dialect;
     final ApiContract contract;
     final Context context;
     final long startNanos = System.nanoTime();
@@ -86,6 +96,8 @@ public final class RelayHandler {
     final AttemptLog attempts = new AttemptLog();
     /** The stream being relayed, once the response head went out as an event stream. */
     Reply.Stream relaying;
+    /** A Gemini stream asked for without {@code alt=sse}: one JSON array, written element by element. */
+    JsonArrayFraming array;
     TokenEstimate relayed;
     long eventsWritten;
     boolean finished;
@@ -93,6 +105,8 @@ public final class RelayHandler {
     Exchange(RoutingContext ctx, Endpoint endpoint) {
       this.ctx = ctx;
       this.endpoint = endpoint;
+      Dialect routed = ctx.get(DIALECT);
+      this.dialect = routed != null ? routed : endpoint.dialect();
       this.contract = contractOf(ctx);
       this.context = ctx.vertx().getOrCreateContext();
       this.requestId = ctx.get(REQUEST_ID);
@@ -112,17 +126,21 @@ public final class RelayHandler {
     Exchange ex = new Exchange(ctx, endpoint);
     inFlight.enter(ex);
     ctx.response().closeHandler(v -> clientGone(ex));
-    authenticate(ctx)
+    authenticate(ctx, ex.dialect)
         .compose(p -> {
           ex.principal = p;
           ObjectNode body = null;
           if (endpoint != Endpoint.MODELS) {
             body = parseBody(ctx);
             ex.body = body;
-            ex.stream = body.path("stream").asBoolean(false);
-            ex.model = RelayCall.modelOf(body);
-            services.validator().validate(ex.contract, endpoint, body);
-            ex.hub = endpoint == Endpoint.MESSAGES ? MessagesRequestToChat.translate(body) : body;
+            if (endpoint.dialect() == Dialect.GEMINI) {
+              geminiRequest(ex, ctx.pathParam("model"));
+            } else {
+              ex.stream = body.path("stream").asBoolean(false);
+              ex.model = RelayCall.modelOf(body);
+              services.validator().validate(ex.contract, endpoint, body);
+              ex.hub = endpoint == Endpoint.MESSAGES ? MessagesRequestToChat.translate(body) : body;
+            }
             if (endpoint.dialect() == Dialect.ANTHROPIC && ex.model == null) {
               throw ApiError.invalidParam("model", "model: Field required").exception();
             }
@@ -172,6 +190,19 @@ public final class RelayHandler {
   }
 
   /**
+   * A Gemini request: the model comes from the path (and is put into the body, for the router and for
+   * providers that read it there; a Gemini upstream is sent the client's own bytes), the stream from the
+   * method; the hub is the request as chat completions.
+   */
+  private static void geminiRequest(Exchange ex, String model) {
+    ex.model = model;
+    ex.stream = ex.endpoint == Endpoint.STREAM_GENERATE_CONTENT;
+    ex.hub = ex.endpoint == Endpoint.GEMINI_COUNT_TOKENS ? ex.body
+        : GenerateContentToChat.translate(ex.body, model, ex.stream);
+    ex.body.put("model", model);
+  }
+
+  /**
    * The client hung up, in whatever phase: the upstream request is cancelled (by {@link #finish}) and
    * the request recorded as 499 with the tokens it had been sent.
    */
@@ -208,13 +239,21 @@ public final class RelayHandler {
     }
   }
 
-  private Future<Principal> authenticate(RoutingContext ctx) {
+  /**
+   * The caller's key: {@code Authorization: Bearer}, Anthropic's {@code x-api-key}, Google's
+   * {@code x-goog-api-key}, and for Gemini clients Google's {@code ?key=} too.
+   */
+  private Future<Principal> authenticate(RoutingContext ctx, Dialect dialect) {
     String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     String key = null;
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       key = auth.substring(7).trim();
     } else if (ctx.request().getHeader("x-api-key") != null) {
       key = ctx.request().getHeader("x-api-key").trim();
+    } else if (ctx.request().getHeader("x-goog-api-key") != null) {
+      key = ctx.request().getHeader("x-goog-api-key").trim();
+    } else if (dialect == Dialect.GEMINI && ctx.request().getParam("key") != null) {
+      key = ctx.request().getParam("key").trim();
     }
     if (key == null || key.isEmpty()) {
       return Future.failedFuture(ApiError.invalidApiKey().exception());
@@ -300,7 +339,22 @@ public final class RelayHandler {
     if (ex.endpoint == Endpoint.MODELS && b.status() < 300) {
       try {
         ObjectNode list = ModelCatalog.shape(Json.MAPPER.readTree(body.getBytes()), ex.principal);
-        if (ex.ctx.request().getHeader("anthropic-version") != null) {
+        if (ex.dialect == Dialect.GEMINI) {
+          List<ObjectNode> models = new ArrayList<>();
+          list.path("data").forEach(m -> models.add((ObjectNode) m));
+          String one = ex.ctx.pathParam("model");
+          if (one != null) {
+            ObjectNode found = models.stream().filter(m -> one.equals(m.path("id").asText())).findFirst().orElse(null);
+            if (found == null) {
+              fail(ex, ApiError.notFound("models/" + one + " is not found for API version v1beta, or is not "
+                  + "supported for generateContent.").exception());
+              return;
+            }
+            list = GeminiModels.model(found);
+          } else {
+            list = GeminiModels.list(models);
+          }
+        } else if (ex.ctx.request().getHeader("anthropic-version") != null) {
           // an Anthropic client (Claude Code's model discovery): Anthropic's list shape
           List<ObjectNode> models = new ArrayList<>();
           list.path("data").forEach(m -> models.add((ObjectNode) m));
@@ -317,7 +371,7 @@ public final class RelayHandler {
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     }
     String code = b.status() >= 400 ? "upstream_" + b.status() : null;
-    if (code != null && ex.endpoint.dialect() == Dialect.OPENAI) {
+    if (code != null && ex.dialect == Dialect.OPENAI) {
       body = Buffer.buffer(services.errors().relayed(ex.contract, b.status(), body.getBytes()));
     }
     resp.end(body);
@@ -328,17 +382,21 @@ public final class RelayHandler {
     HttpServerResponse resp = ex.ctx.response();
     resp.setStatusCode(s.status());
     writeHeaders(ex, resp, s.headers());
-    resp.putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+    ex.array = ex.dialect == Dialect.GEMINI && !"sse".equals(ex.ctx.request().getParam("alt"))
+        ? new JsonArrayFraming() : null;
+    resp.putHeader(HttpHeaders.CONTENT_TYPE, ex.array != null ? "application/json; charset=UTF-8"
+        : "text/event-stream; charset=utf-8");
     resp.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
     resp.putHeader("X-Accel-Buffering", "no");
     resp.setChunked(true);
     ex.relaying = s;
-    ex.relayed = new TokenEstimate(ex.endpoint.dialect());
+    ex.relayed = new TokenEstimate(ex.dialect);
     ex.link.relaying();
     var source = s.source();
     UpstreamLink link = ex.link;
+    JsonArrayFraming array = ex.array;
     Consumer<Buffer> out = buf -> {
-      resp.write(buf);
+      resp.write(array == null ? buf : array.element(buf));
       ex.eventsWritten++;
       ex.relayed.relayed(buf);
       if (resp.writeQueueFull()) {
@@ -380,7 +438,11 @@ public final class RelayHandler {
         return;
       }
       ex.usage = s.mapper().usage();
-      resp.end();
+      if (array != null) {
+        resp.end(array.end());
+      } else {
+        resp.end();
+      }
       finish(ex, s.status(), null);
     });
     resp.writeHead();
@@ -407,8 +469,19 @@ public final class RelayHandler {
    * {@code data: {"error":...}} chunk everywhere else.
    */
   private Buffer errorEvent(Exchange ex, ApiError error) {
-    if (ex.endpoint.dialect() == Dialect.ANTHROPIC) {
-      return SseWriter.encode(new SseEvent("error", Json.write(AnthropicErrorBody.of(error)), null));
+    if (ex.array != null) {
+      return ex.array.end(Buffer.buffer(Json.write(GeminiErrorBody.of(error))));
+    }
+    switch (ex.dialect) {
+      case ANTHROPIC -> {
+        return SseWriter.encode(new SseEvent("error", Json.write(AnthropicErrorBody.of(error)), null));
+      }
+      case GEMINI -> {
+        return SseWriter.data(Json.write(GeminiErrorBody.of(error)));
+      }
+      case OPENAI -> {
+        // below
+      }
     }
     if (ex.endpoint == Endpoint.RESPONSES) {
       return SseWriter.encode(new SseEvent("error", services.errors().responsesEvent(error, ex.eventsWritten), null));
@@ -439,8 +512,7 @@ public final class RelayHandler {
       writeHeaders(ex, resp, null);
       RateLimitHeaders.forContract(ex.contract, error.headers()).forEach(resp::putHeader);
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-      resp.end(ex.endpoint.dialect() == Dialect.ANTHROPIC ? Json.write(AnthropicErrorBody.of(error))
-          : services.errors().render(ex.contract, error));
+      resp.end(errorBody(ex.dialect, ex.contract, error));
     }
     finish(ex, error.status(), error.code());
   }
@@ -506,8 +578,29 @@ public final class RelayHandler {
     }
     error.headers().forEach(resp::putHeader);
     resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    resp.end(errorBody(dialectOf(ctx), contract, error, services));
+  }
+
+  /** An error's JSON body in the client's dialect. */
+  private static String errorBody(Dialect dialect, ApiContract contract, ApiError error, Services services) {
+    return switch (dialect) {
+      case OPENAI -> services.errors().render(contract, error);
+      case ANTHROPIC -> Json.write(AnthropicErrorBody.of(error));
+      case GEMINI -> Json.write(GeminiErrorBody.of(error));
+    };
+  }
+
+  private String errorBody(Dialect dialect, ApiContract contract, ApiError error) {
+    return errorBody(dialect, contract, error, services);
+  }
+
+  /** The dialect of the request's route or, failing that, of its endpoint; OpenAI's when neither says. */
+  static Dialect dialectOf(RoutingContext ctx) {
+    Dialect d = ctx.get(DIALECT);
+    if (d != null) {
+      return d;
+    }
     Endpoint endpoint = ctx.get(ENDPOINT);
-    resp.end(endpoint != null && endpoint.dialect() == Dialect.ANTHROPIC ? Json.write(AnthropicErrorBody.of(error))
-        : services.errors().render(contract, error));
+    return endpoint != null ? endpoint.dialect() : Dialect.OPENAI;
   }
 }

@@ -12,9 +12,9 @@ import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
 import dev.sluice.provider.UpstreamFailures;
 import dev.sluice.provider.UpstreamSpec;
-import dev.sluice.api.Dialect;
 import dev.sluice.api.Endpoint;
 import dev.sluice.dialect.anthropic.inbound.CountTokens;
+import dev.sluice.dialect.gemini.inbound.GeminiCountTokens;
 import dev.sluice.usage.TokenUsage;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -70,7 +70,7 @@ public final class Dispatcher {
               + "this gateway", "model_not_found").withParam("model");
     }
     for (Target t : route.targets()) {
-      if (serves(upstreams.get(t.upstream()), endpoint)) {
+      if (ThroughChat.serves(upstreams.get(t.upstream()), endpoint)) {
         return null;
       }
     }
@@ -79,14 +79,6 @@ public final class Dispatcher {
         + "' is not available on /v1/" + endpoint.path() + ": its route '" + route.name() + "' goes to "
         + String.join(", ", names) + ", which " + (names.size() == 1 ? "does" : "do") + " not serve /v1/"
         + endpoint.path());
-  }
-
-  /**
-   * Whether the upstream can serve the endpoint: itself, or, for an Anthropic client, through chat
-   * completions ({@link MessagesThroughChat}).
-   */
-  private static boolean serves(Provider p, Endpoint endpoint) {
-    return p.serves(endpoint) || endpoint.dialect() == Dialect.ANTHROPIC && p.serves(Endpoint.CHAT_COMPLETIONS);
   }
 
   /** The route of a model; a request without one (images may omit it) takes the catch-all route. */
@@ -102,11 +94,15 @@ public final class Dispatcher {
     }
     Route route = route(call.model());
     List<Target> order = order(route, call.endpoint());
-    if (call.endpoint() == Endpoint.COUNT_TOKENS && !upstreams.get(order.getFirst().upstream()).serves(Endpoint.COUNT_TOKENS)) {
-      // no Anthropic upstream to count: counted here, with a real tokenizer (see CountTokens)
+    Endpoint e = call.endpoint();
+    if ((e == Endpoint.COUNT_TOKENS || e == Endpoint.GEMINI_COUNT_TOKENS)
+        && !upstreams.get(order.getFirst().upstream()).serves(e)) {
+      // no upstream of the client's dialect to count: counted here, with a real tokenizer
       call.attempts().served(order.getFirst().upstream(), order.getFirst().modelFor(call.model()));
+      ObjectNode counted = e == Endpoint.COUNT_TOKENS ? CountTokens.count(call.body())
+          : GeminiCountTokens.count(call.body());
       return Future.succeededFuture(new Reply.Body(200, MultiMap.caseInsensitiveMultiMap()
-          .add(HttpHeaders.CONTENT_TYPE, "application/json"), Buffer.buffer(Json.write(CountTokens.count(call.body()))),
+          .add(HttpHeaders.CONTENT_TYPE, "application/json"), Buffer.buffer(Json.write(counted)),
           TokenUsage.NONE, null));
     }
     return new Fallback(call, order).next();
@@ -125,7 +121,7 @@ public final class Dispatcher {
     List<Target> ready = new ArrayList<>();
     Target soonest = null;
     for (Target t : route.targets()) {
-      if (!serves(upstreams.get(t.upstream()), endpoint)) {
+      if (!ThroughChat.serves(upstreams.get(t.upstream()), endpoint)) {
         continue;
       }
       if (health.admit(t.upstream())) {
@@ -167,11 +163,8 @@ public final class Dispatcher {
       String model = target.modelFor(call.model());
       call.link().nextAttempt(specs.get(target.upstream()).timeoutMillis());
       RelayCall attempt = call.forAttempt(model, more());
-      boolean throughChat = !provider.serves(call.endpoint());
-      Future<Reply> sent = throughChat
-          ? provider.send(MessagesThroughChat.chatCall(attempt))
-              .map(r -> MessagesThroughChat.toMessages(r, call.model(), call.body()))
-          : provider.send(attempt);
+      Future<Reply> sent = provider.serves(call.endpoint()) ? provider.send(attempt)
+          : ThroughChat.send(provider, attempt, call);
       return sent.transform(ar -> {
         if (call.link().cancelled()) {
           return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());

@@ -55,7 +55,7 @@ class MessagesThroughChatSplitTest {
 
   static String relay(byte[] bytes, int... cuts) {
     StringBuilder out = new StringBuilder();
-    StreamMapper m = new MessagesThroughChat.ChatAsMessagesStreamMapper(new AsItCame(), "claude-x", 10);
+    StreamMapper m = MessagesThroughChat.streamMapper(new AsItCame(), "claude-x", 10);
     Consumer<Buffer> sink = b -> out.append(b.toString(StandardCharsets.UTF_8));
     SseParser parser = new SseParser(ev -> m.onEvent(ev, sink));
     int from = 0;
