@@ -383,10 +383,11 @@ public final class FakeCodexBackend implements AutoCloseable {
     int first = output.size();
     String toolOutput = lastToolOutput(req.path("input"));
     Matcher file = FILE.matcher(req.path("input").toString());
-    boolean readFile = toolOutput == null && hasTool(req, "Read") && file.find();
+    String fileTool = hasTool(req, "Read") ? "Read" : hasTool(req, "read_file") ? "read_file" : null;
+    boolean readFile = toolOutput == null && fileTool != null && file.find();
     if (readFile) {
-      // Claude Code's file tool, asked for a file the prompt names: read it
-      tools = List.of("Read");
+      // Claude Code's (Read) or the Gemini CLI's (read_file) file tool, asked for a file the prompt names
+      tools = List.of(fileTool);
     }
     if (readFile || toolOutput == null && !tools.isEmpty() && text.contains("use tools")) {
       for (int n = 0; n < tools.size(); n++) {
