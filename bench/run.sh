@@ -39,9 +39,9 @@ trap 'exit 130' INT TERM
 log() { echo "bench: $*" >&2; }
 
 # ---- tools and build ----
-if ! command -v wrk >/dev/null; then
-  log "installing wrk"
-  apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null
+if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+  log "installing wrk and nginx-light"
+  apt-get update -qq >/dev/null && apt-get install -y -qq wrk nginx-light >/dev/null
 fi
 log "building (jar and test classes)"
 ./mvnw -q -B -DskipTests package >&2
@@ -70,6 +70,13 @@ fi
 } > "$res/machine.properties"
 
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+# CPU time (user + system, all threads, in ms) the processes have used so far.
+hz="$(getconf CLK_TCK)"
+cpu_ms() {
+  local p t=0
+  for p in "$@"; do t=$(( t + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}') )); done
+  echo $(( t * 1000 / hz ))
+}
 
 # ---- fake upstream ----
 "$java" -Xmx1g -cp "$cp" dev.sluice.bench.FakeUpstreamMain "$work/fake.port" > "$work/fake.log" 2>&1 &
@@ -77,6 +84,39 @@ pids+=($!)
 for _ in $(seq 1 300); do [ -s "$work/fake.port" ] && break; sleep 0.1; done
 fake="http://127.0.0.1:$(cat "$work/fake.port")"
 log "fake upstream at $fake"
+fpid=${pids[-1]}
+
+# ---- nginx: the plain proxy Sluice's cost is compared with (keep-alive to the fake, no logging) ----
+mkdir -p "$work/nginx"
+nport=$(( 20000 + RANDOM % 20000 ))
+cat > "$work/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes 2;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  upstream fake { server 127.0.0.1:$(cat "$work/fake.port"); keepalive 64; }
+  server {
+    listen 127.0.0.1:$nport;
+    location / {
+      proxy_pass http://fake;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+EOF
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+npid=$!
+pids+=($npid)
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$nport/" && break; sleep 0.05; done
+nginx_url="http://127.0.0.1:$nport"
+nginx_pids() { echo "$npid" $(pgrep -P "$npid"); }
+log "nginx at $nginx_url (pid $npid)"
 
 # ---- Sluice: config, key, start ----
 cat > "$work/sluice.yaml" <<EOF
@@ -148,6 +188,15 @@ EOF
 lua direct upstream-secret
 lua sluice "$key"
 wrk_run() { wrk -t1 -c32 -d"$2"s --latency -s "$work/$1.lua" "$3/v1/chat/completions"; }
+# A saturation run that also notes the CPU the proxy ($4...) and the fake used over it.
+wrk_cpu() {
+  local name=$1 script=$2 url=$3; shift 3
+  local p0 f0 p1 f1
+  p0=$(cpu_ms "$@"); f0=$(cpu_ms "$fpid")
+  wrk_run "$script" "$sat" "$url" > "$res/wrk_$name.txt"
+  p1=$(cpu_ms "$@"); f1=$(cpu_ms "$fpid")
+  { echo "proxy_cpu_ms=$(( p1 - p0 ))"; echo "fake_cpu_ms=$(( f1 - f0 ))"; } > "$res/cpu_$name.properties"
+}
 loadgen() { "$java" -Xmx1g -cp "$cp" dev.sluice.bench.LoadGen "$@"; }
 
 # ---- saturation ----
@@ -155,10 +204,13 @@ log "warm-up through Sluice (${warm}s)"
 wrk_run sluice "$warm" "$sluice" > "$res/wrk_warmup.txt"
 loadgen streams --url="$sluice/v1/chat/completions" --key="$key" --streams=200 --chunks=20 --interval-ms=100 \
   --ramp-ms=500 --out="$res/stream_warmup.properties" > /dev/null
+wrk_run direct 2 "$nginx_url" > /dev/null
 log "saturation: direct (${sat}s)"
-wrk_run direct "$sat" "$fake" > "$res/wrk_direct.txt"
+wrk_cpu direct direct "$fake" "$fpid"
+log "saturation: nginx (${sat}s)"
+wrk_cpu nginx direct "$nginx_url" $(nginx_pids)
 log "saturation: Sluice (${sat}s)"
-wrk_run sluice "$sat" "$sluice" > "$res/wrk_sluice.txt"
+wrk_cpu sluice sluice "$sluice" "$spid"
 
 # ---- fixed rate ----
 for t in direct sluice; do
