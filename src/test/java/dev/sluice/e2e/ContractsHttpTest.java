@@ -195,9 +195,10 @@ class ContractsHttpTest {
       assertThat(unsupported.statusCode()).isEqualTo(404);
       assertThat(error(unsupported).path("type").asText()).isEqualTo("not_found_error");
       assertThat(error(h.get("/v1/files")).path("type").asText()).isEqualTo("invalid_request_error");
-      HttpResponse<String> beta = h.post("/api/v1beta/models/gemini-2.5-pro:generateContent", "{}");
+      HttpResponse<String> beta = h.post("/api/v1beta/cachedContents", "{}");
       assertThat(beta.statusCode()).isEqualTo(404);
-      assertThat(error(beta).path("type").asText()).isEqualTo("not_found_error");
+      assertThat(error(beta).path("status").asText()).as("Gemini's surface answers in Google's shape")
+          .isEqualTo("NOT_FOUND");
     }
 
     @Test

@@ -164,9 +164,8 @@ class PlatformSeedExamplesTest {
   }
 
   @Test
-  void geminiGenerateContentIsNotServedYet() throws Exception {
-    // /api/v1beta/models/{model}:generateContent (x-goog-api-key) is the Gemini-shaped surface, not built yet:
-    // the example gets the platform's 404 not_found_error rather than a Gemini response.
+  void geminiGenerateContentExampleGetsAGeminiResponse() throws Exception {
+    // seed 003's example, key in x-goog-api-key, served here by an OpenAI-compatible upstream through chat
     HttpResponse<String> r = h.post("/api/v1beta/models/gemini-2.5-pro:generateContent", """
         {
           "contents": [
@@ -175,7 +174,16 @@ class PlatformSeedExamplesTest {
             }
           ]
         }""", "Authorization", "", "x-goog-api-key", GatewayHarness.KEY);
-    assertThat(r.statusCode()).isEqualTo(404);
-    assertThat(json(r).path("error").path("type").asText()).isEqualTo("not_found_error");
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode candidate = json(r).path("candidates").path(0);
+    assertThat(candidate.path("content").path("role").asText()).isEqualTo("model");
+    assertThat(candidate.path("content").path("parts").path(0).path("text").asText())
+        .isEqualTo("echo: Explain quantum entanglement simply.");
+    assertThat(candidate.path("finishReason").asText()).isEqualTo("STOP");
+    JsonNode usage = json(r).path("usageMetadata");
+    assertThat(usage.path("totalTokenCount").asLong())
+        .isEqualTo(usage.path("promptTokenCount").asLong() + usage.path("candidatesTokenCount").asLong()
+            + usage.path("thoughtsTokenCount").asLong());
+    assertThat(h.fake.last().json().path("model").asText()).isEqualTo("gemini-2.5-pro");
   }
 }
