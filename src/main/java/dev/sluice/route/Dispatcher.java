@@ -12,6 +12,7 @@ import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
 import dev.sluice.provider.UpstreamFailures;
 import dev.sluice.provider.UpstreamSpec;
+import dev.sluice.api.Dialect;
 import dev.sluice.api.Endpoint;
 import dev.sluice.dialect.anthropic.inbound.CountTokens;
 import dev.sluice.dialect.gemini.inbound.GeminiCountTokens;
@@ -75,10 +76,10 @@ public final class Dispatcher {
       }
     }
     List<String> names = route.targets().stream().map(Target::upstream).distinct().toList();
+    String where = endpoint.dialect() == Dialect.GEMINI ? ":" + endpoint.path() : "/v1/" + endpoint.path();
     return ApiError.invalidParam("model", "The model '" + (model == null ? "(default)" : model)
-        + "' is not available on /v1/" + endpoint.path() + ": its route '" + route.name() + "' goes to "
-        + String.join(", ", names) + ", which " + (names.size() == 1 ? "does" : "do") + " not serve /v1/"
-        + endpoint.path());
+        + "' is not available on " + where + ": its route '" + route.name() + "' goes to "
+        + String.join(", ", names) + ", which " + (names.size() == 1 ? "does" : "do") + " not serve " + where);
   }
 
   /** The route of a model; a request without one (images may omit it) takes the catch-all route. */
