@@ -23,7 +23,8 @@ import java.util.List;
  * <ul>
  *   <li>A part holds exactly one of {@code text}, {@code inlineData}, {@code fileData},
  *       {@code functionCall}, {@code functionResponse} (also {@code executableCode},
- *       {@code codeExecutionResult}, refused); none is a 400. {@code thought: true} parts are dropped
+ *       {@code codeExecutionResult}, refused); none is a 400, except a model part carrying only a
+ *       {@code thoughtSignature}, skipped. {@code thought: true} parts are dropped
  *       (thought summaries are not replayed to models); {@code thoughtSignature},
  *       {@code partMetadata}, {@code videoMetadata} and {@code mediaResolution} are ignored. A content
  *       needs a non-empty {@code parts}.</li>
@@ -98,7 +99,7 @@ final class Turns {
     for (int j = 0; j < parts.size(); j++) {
       String partPath = path + "[" + j + "]";
       JsonNode part = parts.get(j);
-      String kind = kind(part, partPath);
+      String kind = kind(part, partPath, false);
       if (kind == null) {
         continue;
       }
@@ -131,7 +132,7 @@ final class Turns {
     for (int j = 0; j < parts.size(); j++) {
       String partPath = path + "[" + j + "]";
       JsonNode part = parts.get(j);
-      String kind = kind(part, partPath);
+      String kind = kind(part, partPath, true);
       if (kind == null) {
         continue;
       }
@@ -161,8 +162,11 @@ final class Turns {
     }
   }
 
-  /** The data field a part holds; null for a thought part, a 400 for none or several. */
-  private static String kind(JsonNode part, String path) {
+  /**
+   * The data field a part holds; null for a thought part (and, in a model turn, a part carrying only
+   * a {@code thoughtSignature}); a 400 for none or several.
+   */
+  private static String kind(JsonNode part, String path, boolean model) {
     if (!part.isObject()) {
       throw invalid(path, "each part must be an object");
     }
@@ -175,6 +179,9 @@ final class Turns {
         }
         kind = data;
       }
+    }
+    if (kind == null && model && field(part, "thoughtSignature") != null) {
+      return null;
     }
     if (kind == null) {
       throw invalid(path, "a part needs data: one of text, inlineData, fileData, functionCall or functionResponse");
