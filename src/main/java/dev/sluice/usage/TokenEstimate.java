@@ -114,11 +114,6 @@ public final class TokenEstimate {
     }
   }
 
-  /** Tokens of one text with o200k_base (special-token strings count as ordinary text). */
-  public static long tokens(CharSequence text) {
-    return text == null ? 0 : count(text);
-  }
-
   private static long count(CharSequence s) {
     return s.isEmpty() ? 0 : Tokenizer.O200K.countTokensOrdinary(s.toString());
   }

@@ -5,8 +5,10 @@ import static dev.sluice.dialect.gemini.inbound.GeminiFields.invalid;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
 import dev.sluice.json.Json;
-import dev.sluice.usage.TokenEstimate;
 
 /**
  * Counts the tokens of a {@code POST models/{model}:countTokens} body locally, returning
@@ -14,7 +16,8 @@ import dev.sluice.usage.TokenEstimate;
  * {model, contents, systemInstruction, tools, ...}}} (fields in camelCase or snake_case); one of the
  * two must be there, else a 400 naming {@code contents}. Thread-safe.
  *
- * <p>Every text the model would see is counted with {@link TokenEstimate#tokens} (o200k_base):
+ * <p>Every text the model would see is counted with o200k_base (jtokkit, as the gateway's usage
+ * estimates; special-token strings count as ordinary text):
  * {@code systemInstruction} and content {@code text} parts (thoughts included),
  * {@code functionCall} name and compact JSON of {@code args}, {@code functionResponse} name and
  * compact JSON of {@code response}, and per function declaration its compact JSON. Each
@@ -24,6 +27,7 @@ import dev.sluice.usage.TokenEstimate;
  */
 public final class GeminiCountTokens {
   static final int PER_MEDIA = 258;
+  private static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
 
   private GeminiCountTokens() {
   }
@@ -46,7 +50,7 @@ public final class GeminiCountTokens {
     long n = 0;
     JsonNode system = field(body, "systemInstruction");
     if (system != null) {
-      n += system.isTextual() ? TokenEstimate.tokens(system.asText()) : parts(field(system, "parts"));
+      n += system.isTextual() ? textTokens(system.asText()) : parts(field(system, "parts"));
     }
     if (contents != null) {
       for (JsonNode content : contents) {
@@ -59,7 +63,7 @@ public final class GeminiCountTokens {
         JsonNode declarations = field(tool, "functionDeclarations");
         if (declarations != null) {
           for (JsonNode d : declarations) {
-            n += TokenEstimate.tokens(Json.write(d));
+            n += textTokens(Json.write(d));
           }
         }
       }
@@ -77,17 +81,22 @@ public final class GeminiCountTokens {
       JsonNode call = field(part, "functionCall");
       JsonNode response = field(part, "functionResponse");
       if (text != null) {
-        n += TokenEstimate.tokens(text.asText(""));
+        n += textTokens(text.asText(""));
       } else if (call != null) {
-        n += TokenEstimate.tokens(call.path("name").asText("")) + TokenEstimate.tokens(Json.write(
+        n += textTokens(call.path("name").asText("")) + textTokens(Json.write(
             call.path("args").isObject() ? call.get("args") : Json.object()));
       } else if (response != null) {
-        n += TokenEstimate.tokens(response.path("name").asText("")) + TokenEstimate.tokens(Json.write(
+        n += textTokens(response.path("name").asText("")) + textTokens(Json.write(
             response.path("response").isObject() ? response.get("response") : Json.object()));
       } else if (field(part, "inlineData") != null || field(part, "fileData") != null) {
         n += PER_MEDIA;
       }
     }
     return n;
+  }
+
+  /** Tokens of one text with o200k_base. */
+  static long textTokens(String text) {
+    return text.isEmpty() ? 0 : O200K.countTokensOrdinary(text);
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
-import dev.sluice.usage.TokenEstimate;
 import org.junit.jupiter.api.Test;
 
 class GeminiCountTokensTest {
@@ -23,10 +22,10 @@ class GeminiCountTokensTest {
         + "{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"read_file\",\"args\":{\"path\":\"a.txt\"}}}]},"
         + "{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"read_file\",\"response\":{\"output\":\"alpha\"}}}]}],"
         + "\"tools\":[{\"functionDeclarations\":[{\"name\":\"read_file\",\"description\":\"Reads\"}]}]}";
-    long expected = TokenEstimate.tokens("Be brief.") + TokenEstimate.tokens("Read a.txt") + GeminiCountTokens.PER_MEDIA
-        + TokenEstimate.tokens("read_file") + TokenEstimate.tokens("{\"path\":\"a.txt\"}")
-        + TokenEstimate.tokens("read_file") + TokenEstimate.tokens("{\"output\":\"alpha\"}")
-        + TokenEstimate.tokens("{\"name\":\"read_file\",\"description\":\"Reads\"}");
+    long expected = GeminiCountTokens.textTokens("Be brief.") + GeminiCountTokens.textTokens("Read a.txt") + GeminiCountTokens.PER_MEDIA
+        + GeminiCountTokens.textTokens("read_file") + GeminiCountTokens.textTokens("{\"path\":\"a.txt\"}")
+        + GeminiCountTokens.textTokens("read_file") + GeminiCountTokens.textTokens("{\"output\":\"alpha\"}")
+        + GeminiCountTokens.textTokens("{\"name\":\"read_file\",\"description\":\"Reads\"}");
     assertThat(count(body)).isEqualTo(expected).isGreaterThan(GeminiCountTokens.PER_MEDIA + 20);
     assertThat(count("{\"generateContentRequest\":{\"model\":\"models/gemini-2.5-pro\"," + body.substring(1) + "}"))
         .as("the generateContentRequest form").isEqualTo(expected);
