@@ -88,19 +88,25 @@ final class GeminiSchema {
       }
     }
     if (nullable && out.has("type")) {
-      JsonNode type = out.get("type");
-      ArrayNode types = Json.MAPPER.createArrayNode();
-      if (type.isArray()) {
-        types.addAll((ArrayNode) type);
-      } else {
-        types.add(type);
-      }
-      if (!types.toString().contains("\"null\"")) {
-        types.add("null");
-      }
-      out.set("type", types);
+      out.set("type", withNull(out.get("type")));
     }
     return out;
+  }
+
+  /** A type or list of types with {@code "null"} added (once). */
+  private static ArrayNode withNull(JsonNode type) {
+    ArrayNode types = Json.MAPPER.createArrayNode();
+    if (type.isArray()) {
+      types.addAll((ArrayNode) type);
+    } else {
+      types.add(type);
+    }
+    for (JsonNode t : types) {
+      if (t.asText().equals("null")) {
+        return types;
+      }
+    }
+    return types.add("null");
   }
 
   private static JsonNode type(JsonNode v, String at) {
