@@ -28,7 +28,7 @@ final class ThroughChat {
     Future<Reply> chat = provider.send(chatCall(attempt));
     return switch (attempt.endpoint().dialect()) {
       case ANTHROPIC -> chat.map(r -> MessagesThroughChat.toMessages(r, original.model(), original.body()));
-      case GEMINI -> chat.map(r -> GenerateContentThroughChat.toGemini(r, original.model()));
+      case GEMINI -> chat.map(r -> GenerateContentThroughChat.toGemini(r, original.model(), original.body()));
       case OPENAI -> chat;
     };
   }
