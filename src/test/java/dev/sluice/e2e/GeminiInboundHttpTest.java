@@ -12,8 +12,10 @@ import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.Model;
 import dev.sluice.GatewayHarness;
+import dev.sluice.fake.FakeOpenAI;
 import dev.sluice.json.Json;
 import dev.sluice.storage.Database;
+import io.vertx.core.MultiMap;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -173,5 +175,51 @@ class GeminiInboundHttpTest {
     assertThat(rows.getFirst().get("endpoint")).isEqualTo("generateContent");
     assertThat(rows.getFirst().get("model")).isEqualTo("gpt-4o-mini");
     assertThat((Long) rows.getFirst().get("prompt_tokens")).isEqualTo(10L);
+  }
+  @Test
+  void upstreamFailuresReachGeminiClientsInGooglesShapeBeforeAndAfterTheFirstByte() throws Exception {
+    String body = "{\"contents\":[{\"parts\":[{\"text\":\"one two three four five six\"}]}]}";
+    MultiMap retry = MultiMap.caseInsensitiveMultiMap().add("Retry-After", "7");
+    g.h.fake.inject(new FakeOpenAI.Fault.Status(429, "{\"error\":{\"message\":\"slow down\",\"type\":"
+        + "\"rate_limit_error\",\"param\":null,\"code\":null}}", retry));
+    HttpResponse<String> limited = g.h.post("/v1beta/models/gpt-4o:generateContent", body,
+        "x-goog-api-key", GatewayHarness.KEY);
+    assertThat(limited.statusCode()).isEqualTo(429);
+    JsonNode err = Json.MAPPER.readTree(limited.body()).path("error");
+    assertThat(err.path("status").asText()).isEqualTo("RESOURCE_EXHAUSTED");
+    assertThat(err.path("message").asText()).contains("slow down");
+    assertThat(err.path("details").toString()).contains("RetryInfo").contains("7s");
+
+    g.h.fake.inject(new FakeOpenAI.Fault.DropMidStream(3));
+    HttpResponse<String> sse = g.h.post("/v1beta/models/gpt-4o:streamGenerateContent?alt=sse", body,
+        "x-goog-api-key", GatewayHarness.KEY);
+    assertThat(sse.statusCode()).isEqualTo(200);
+    String last = sse.body().strip().lines().filter(l -> l.startsWith("data:")).reduce((a, b) -> b).orElseThrow();
+    JsonNode streamErr = Json.MAPPER.readTree(last.substring(5)).path("error");
+    assertThat(streamErr.path("code").asInt()).isEqualTo(502);
+    assertThat(streamErr.path("status").asText()).isNotEmpty();
+
+    g.h.fake.inject(new FakeOpenAI.Fault.DropMidStream(3));
+    HttpResponse<String> array = g.h.post("/v1beta/models/gpt-4o:streamGenerateContent", body,
+        "x-goog-api-key", GatewayHarness.KEY);
+    JsonNode elements = Json.MAPPER.readTree(array.body());
+    assertThat(elements.isArray()).as("still one JSON array: %s", array.body()).isTrue();
+    assertThat(elements.get(elements.size() - 1).path("error").path("code").asInt()).isEqualTo(502);
+  }
+
+  @Test
+  void theKeysModelsAndPlanApplyToGeminiClients() throws Exception {
+    var limited = g.createKey("gemini-limited", "free", List.of("gpt-4o-mini"));
+    HttpResponse<String> refused = g.h.post("/api/v1beta/models/gpt-4o:generateContent",
+        "{\"contents\":[{\"parts\":[{\"text\":\"x\"}]}]}", "Authorization", "", "x-goog-api-key",
+        limited.secret());
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(Json.MAPPER.readTree(refused.body()).path("error").path("status").asText())
+        .isEqualTo("PERMISSION_DENIED");
+    HttpResponse<String> allowed = g.h.post("/api/v1beta/models/gpt-4o-mini:generateContent",
+        "{\"contents\":[{\"parts\":[{\"text\":\"x\"}]}]}", "Authorization", "", "x-goog-api-key",
+        limited.secret());
+    assertThat(allowed.statusCode()).isEqualTo(200);
+    assertThat(allowed.headers().firstValue("X-RateLimit-Limit-Requests")).isPresent();
   }
 }
