@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
 import dev.sluice.json.JsonFields;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -31,7 +34,8 @@ import java.util.Map;
  *   <li>{@code tool} messages → {@code functionResponse {id?, name, response}} parts, the name taken
  *       from the call with that {@code tool_call_id} (an id no earlier call has → 400), the content
  *       wrapped as {@code {"output": text}} (Gemini wants an object; "output" is the key its docs
- *       name); consecutive results, and a user message right after them, form one {@code user} turn.
+ *       name); consecutive results form one {@code user} turn, in the order of their calls (Gemini pairs
+ *       results without ids by position), a user message right after them merged into it.
  *       Consecutive turns of one role are merged.</li>
  *   <li>{@code generationConfig}: {@code max_completion_tokens} else {@code max_tokens} →
  *       {@code maxOutputTokens}; {@code stop} → {@code stopSequences}; {@code temperature},
@@ -41,8 +45,8 @@ import java.util.Map;
  *       application/json}, {@code json_schema} → that plus {@code responseJsonSchema} (the schema as
  *       written: full JSON Schema); together with tools a 400 (Gemini refuses the pair).</li>
  *   <li>{@code reasoning_effort} → {@code thinkingConfig}: for {@code gemini-3*} models a
- *       {@code thinkingLevel} (Pro models know only {@code low} and {@code high}: none/minimal/low →
- *       low, medium/high/xhigh → high; others none/minimal → minimal, low, medium, high/xhigh → high);
+ *       {@code thinkingLevel} (Pro models know only {@code LOW} and {@code HIGH}: none/minimal/low →
+ *       LOW, medium/high/xhigh → HIGH; others none/minimal → MINIMAL, low, medium, high/xhigh → HIGH);
  *       for older models a {@code thinkingBudget} (none 0, minimal 512, low 1024, medium 8192,
  *       high/xhigh 24576). {@code includeThoughts: true} unless the effort is none, so the thoughts
  *       come back as {@code reasoning_content}.</li>
@@ -80,6 +84,7 @@ public final class ChatToGenerateContentRequest {
     ArrayNode system = Json.MAPPER.createArrayNode();
     ArrayNode contents = Json.MAPPER.createArrayNode();
     Map<String, Call> calls = new HashMap<>();
+    List<Result> results = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
       JsonNode m = messages.get(i);
       String path = "messages[" + i + "]";
@@ -87,15 +92,19 @@ public final class ChatToGenerateContentRequest {
         throw BadRequest.at(path, "each message must be an object");
       }
       String role = m.path("role").asText("");
+      if (!role.equals("tool")) {
+        flush(contents, results);
+      }
       switch (role) {
         case "system", "developer" -> system.addAll(Parts.of(m.get("content"), path + ".content", true));
         case "user" -> add(contents, "user", Parts.of(m.get("content"), path + ".content", false));
         case "assistant" -> add(contents, "model", assistant(m, path, calls, gemini3));
-        case "tool" -> add(contents, "user", toolResult(m, path, calls));
+        case "tool" -> results.add(toolResult(m, path, calls));
         default -> throw BadRequest.at(path + ".role", "unsupported role '" + role
             + "'; expected system, developer, user, assistant or tool");
       }
     }
+    flush(contents, results);
     if (contents.isEmpty()) {
       throw BadRequest.at("messages", "messages must contain a user or assistant message with content");
     }
@@ -118,8 +127,26 @@ public final class ChatToGenerateContentRequest {
     return out;
   }
 
-  /** A call an assistant message made: its function, and what its chat id carries. */
-  private record Call(String name, ToolCallIds.Decoded decoded) {
+  /** A call an assistant message made: its function, what its chat id carries, its place among all calls. */
+  private record Call(String name, ToolCallIds.Decoded decoded, int order) {
+  }
+
+  /** A function response, and the place of its call. */
+  private record Result(ObjectNode part, int order) {
+  }
+
+  /**
+   * A run of tool messages as one user turn, in the order of their calls (Gemini pairs results without
+   * ids by position).
+   */
+  private static void flush(ArrayNode contents, List<Result> results) {
+    if (results.isEmpty()) {
+      return;
+    }
+    ArrayNode parts = Json.MAPPER.createArrayNode();
+    results.stream().sorted(Comparator.comparingInt(Result::order)).forEach(r -> parts.add(r.part()));
+    results.clear();
+    add(contents, "user", parts);
   }
 
   /** Appends parts as a turn of {@code role}, merged into the last turn when it has that role. */
@@ -165,7 +192,7 @@ public final class ChatToGenerateContentRequest {
         throw BadRequest.at(callPath + ".function.name", "a tool call needs function.name");
       }
       ToolCallIds.Decoded decoded = ToolCallIds.decode(id);
-      calls.put(id, new Call(name, decoded));
+      calls.put(id, new Call(name, decoded, calls.size()));
       ObjectNode part = parts.addObject();
       ObjectNode fc = part.putObject("functionCall");
       if (decoded.geminiId() != null) {
@@ -205,7 +232,7 @@ public final class ChatToGenerateContentRequest {
     return parsed;
   }
 
-  private static ArrayNode toolResult(JsonNode m, String path, Map<String, Call> calls) {
+  private static Result toolResult(JsonNode m, String path, Map<String, Call> calls) {
     String id = JsonFields.text(m, "tool_call_id");
     if (id == null) {
       throw BadRequest.at(path + ".tool_call_id", "a tool message needs tool_call_id");
@@ -220,9 +247,9 @@ public final class ChatToGenerateContentRequest {
     }
     fr.put("name", call.name());
     fr.putObject("response").put("output", Parts.text(JsonFields.present(m, "content"), path + ".content"));
-    ArrayNode parts = Json.MAPPER.createArrayNode();
-    parts.addObject().set("functionResponse", fr);
-    return parts;
+    ObjectNode part = Json.object();
+    part.set("functionResponse", fr);
+    return new Result(part, call.order());
   }
 
   private static ObjectNode generationConfig(JsonNode chat, String model, boolean hasTools) {
@@ -304,12 +331,12 @@ public final class ChatToGenerateContentRequest {
     if (isGemini3(model)) {
       boolean pro = model.toLowerCase(Locale.ROOT).contains("pro");
       t.put("thinkingLevel", pro
-          ? (effort.matches("none|minimal|low") ? "low" : "high")
+          ? (effort.matches("none|minimal|low") ? "LOW" : "HIGH")
           : switch (effort) {
-            case "none", "minimal" -> "minimal";
-            case "low" -> "low";
-            case "medium" -> "medium";
-            default -> "high";
+            case "none", "minimal" -> "MINIMAL";
+            case "low" -> "LOW";
+            case "medium" -> "MEDIUM";
+            default -> "HIGH";
           });
     } else {
       t.put("thinkingBudget", switch (effort) {
