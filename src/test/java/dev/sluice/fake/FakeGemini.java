@@ -48,8 +48,8 @@ import java.util.regex.Pattern;
  *
  * <p>Answers: the next {@link #script scripted} reply, else the {@link #brain} (by default: "echo: TEXT"
  * of the last user text; with tools and "use tools" in it, a call of the first function with
- * {@code {"city":"Paris"}} — "use two tools" calls it twice, in parallel; after a function response
- * "tool said: OUTPUT"). With {@code thinkingConfig.includeThoughts} a thought part comes first.
+ * {@code {"city":"Paris"}} — "use two tools" calls it twice, in parallel; when the request ends with a
+ * function response, "tool said: OUTPUT"). With {@code thinkingConfig.includeThoughts} a thought part comes first.
  * Usage: 10 prompt tokens (4 of them cached), 5 candidate tokens, 3 thought tokens when thinking.
  * Faults ({@link #inject}): a status answer (429 with {@code RetryInfo}, 503 UNAVAILABLE, ...), an error
  * event mid-stream, a stall (the request is never answered).
@@ -580,12 +580,11 @@ public final class FakeGemini implements AutoCloseable {
   /** The default answers (see the class comment). */
   public static Script defaultBrain(JsonNode req) {
     JsonNode contents = req.path("contents");
-    JsonNode last = contents.get(contents.size() - 1);
-    for (JsonNode p : last.path("parts")) {
-      if (p.has("functionResponse")) {
-        JsonNode r = p.path("functionResponse").path("response");
-        return reply().text("tool said: " + (r.has("output") ? r.get("output").asText() : Json.write(r)));
-      }
+    JsonNode parts = contents.get(contents.size() - 1).path("parts");
+    JsonNode lastPart = parts.get(parts.size() - 1);
+    if (lastPart != null && lastPart.has("functionResponse")) {
+      JsonNode r = lastPart.path("functionResponse").path("response");
+      return reply().text("tool said: " + (r.has("output") ? r.get("output").asText() : Json.write(r)));
     }
     String text = lastUserText(req);
     JsonNode decls = req.path("tools").path(0).path("functionDeclarations");
