@@ -231,6 +231,12 @@ class GeminiUpstreamHttpTest {
           .isEqualTo("echo: fall back");
       assertThat(gemini.count("generateContent")).as("Gemini was asked first").isEqualTo(tried + 1);
 
+      // a Gemini that never answers: given up on after its timeout (2 s here)
+      gemini.inject(new Fault.Stall());
+      HttpResponse<String> stalled = g.h.post("/v1/chat/completions",
+          "{\"model\":\"gemini-2.5-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"stall\"}]}");
+      assertThat(stalled.statusCode()).as("the only target timed out").isEqualTo(504);
+
       // Gemini 429 with nowhere else to go: the client's 429 with Gemini's delay
       gemini.inject(Fault.Status.rateLimited("3s"));
       HttpResponse<String> limited = g.h.post("/v1/chat/completions",
