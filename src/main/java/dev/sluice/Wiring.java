@@ -22,6 +22,7 @@ import dev.sluice.accounts.Accounts;
 import dev.sluice.provider.codex.CodexProvider;
 import dev.sluice.provider.codex.CodexSettings;
 import dev.sluice.provider.anthropic.AnthropicProvider;
+import dev.sluice.provider.gemini.GeminiProvider;
 import dev.sluice.provider.openai.OpenAiProvider;
 import dev.sluice.relay.AccessLog;
 import dev.sluice.relay.Gateway;
@@ -200,6 +201,7 @@ public final class Wiring implements AutoCloseable {
         case CODEX -> new CodexProvider(vertx, client, pool.pool(), pool.tokens(), codex.withBaseUrl(spec.baseUrl()),
             Clock.systemUTC());
         case ANTHROPIC -> new AnthropicProvider(client, spec, Clock.systemUTC());
+        case GEMINI -> new GeminiProvider(client, spec, Clock.systemUTC());
       }));
       return out;
     };

@@ -40,7 +40,9 @@ public record UpstreamSpec(String name, Type type, String baseUrl, String apiKey
     /** The ChatGPT Codex backend through the pool of signed-in accounts. */
     CODEX,
     /** Anthropic's Messages API. */
-    ANTHROPIC;
+    ANTHROPIC,
+    /** Google's Gemini API ({@code generateContent}). */
+    GEMINI;
 
     static Type of(String key, String value) {
       for (Type t : values()) {
@@ -48,7 +50,7 @@ public record UpstreamSpec(String name, Type type, String baseUrl, String apiKey
           return t;
         }
       }
-      throw new ConfigException(key, "must be one of openai, codex, anthropic, got '" + value + "'");
+      throw new ConfigException(key, "must be one of openai, codex, anthropic, gemini, got '" + value + "'");
     }
   }
 
@@ -98,6 +100,8 @@ public record UpstreamSpec(String name, Type type, String baseUrl, String apiKey
       Endpoint.RESPONSES);
   static final Set<Endpoint> ANTHROPIC_ENDPOINTS = EnumSet.of(Endpoint.MODELS, Endpoint.CHAT_COMPLETIONS,
       Endpoint.RESPONSES, Endpoint.MESSAGES, Endpoint.COUNT_TOKENS);
+  static final Set<Endpoint> GEMINI_ENDPOINTS = EnumSet.of(Endpoint.MODELS, Endpoint.CHAT_COMPLETIONS,
+      Endpoint.RESPONSES, Endpoint.GENERATE_CONTENT, Endpoint.STREAM_GENERATE_CONTENT, Endpoint.GEMINI_COUNT_TOKENS);
 
   private static UpstreamSpec parse(Config cfg, String name, JsonNode node, long timeout, long connect) {
     String at = "upstreams." + name;
@@ -134,6 +138,9 @@ public record UpstreamSpec(String name, Type type, String baseUrl, String apiKey
             cfg.string(at + ".api_key"), t, c, Map.of(), ANTHROPIC_ENDPOINTS, ownedBy.isEmpty() ? "anthropic" : ownedBy,
             version, maxTokens);
       }
+      case GEMINI -> new UpstreamSpec(name, type, node.has("base_url") ? cfg.url(at + ".base_url")
+          : "https://generativelanguage.googleapis.com", cfg.string(at + ".api_key"), t, c, Map.of(), GEMINI_ENDPOINTS,
+          ownedBy.isEmpty() ? "google" : ownedBy, "", 0);
     };
   }
 
