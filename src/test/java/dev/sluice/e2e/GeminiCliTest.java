@@ -9,7 +9,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import dev.sluice.GatewayHarness;
+import dev.sluice.fake.FakeGemini;
+import dev.sluice.json.Json;
+import dev.sluice.storage.Database;
+import io.vertx.core.Vertx;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Gemini CLI ({@code @google/gemini-cli} from npm, pinned in {@code .ci/cli-tools.sh}), unmodified,
@@ -17,9 +26,47 @@ import org.junit.jupiter.api.Assumptions;
  * CI installs it and sets {@code SLUICE_GEMINI_BIN}; without it the tests using it are skipped outside
  * CI and fail in CI.
  */
-public final class GeminiCliTest {
-  private GeminiCliTest() {
+public class GeminiCliTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void geminiCliReadsAFileThroughAGemini3Upstream() throws Exception {
+    Path gemini = geminiBinary();
+    Vertx vertx = Vertx.vertx();
+    FakeGemini upstream = FakeGemini.start(vertx);
+    // the fake calls the CLI's read_file tool for a file the prompt names; its signatures are enforced
+    upstream.brain(req -> {
+      Matcher file = FILE.matcher(FakeGemini.lastUserText(req));
+      boolean asked = !req.path("contents").get(req.path("contents").size() - 1).toString().contains("functionResponse");
+      if (asked && file.find() && req.toString().contains("\"read_file\"")) {
+        return FakeGemini.reply().call("read_file", Json.object().put("file_path", file.group(1)));
+      }
+      return FakeGemini.defaultBrain(req);
+    });
+    try (E2e.Gateway g = new E2e.Gateway(Database.Dialect.SQLITE, Map.of(), fakeOpenAi -> """
+        upstreams:
+          google: { type: gemini, base_url: "%s", api_key: "%s" }
+        models:
+          - { name: "gemini-*", targets: [google] }
+        """.formatted(upstream.baseUrl(), FakeGemini.KEY))) {
+      Path work = Files.createDirectories(dir.resolve("project"));
+      Path secret = Files.writeString(work.resolve("notes.txt"), "gemini-three-says-hello\n");
+      String out = run(gemini, g.h.baseUrl(), GatewayHarness.KEY, "gemini-3.1-pro-preview", work, dir.resolve("home"),
+          "Read the file " + secret + " and answer with its content.");
+      assertThat(out).contains("tool said:").contains("gemini-three-says-hello");
+      List<FakeGemini.Seen> turns = upstream.seen.stream().filter(s -> "streamGenerateContent".equals(s.rpc())).toList();
+      assertThat(turns).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(turns.getLast().json().toString()).as("the call went back signed, with the file's content")
+          .contains("thoughtSignature").contains("gemini-three-says-hello");
+      assertThat(upstream.seen).allSatisfy(s -> assertThat(s.headers().get("x-goog-api-key")).isEqualTo(FakeGemini.KEY));
+    } finally {
+      upstream.close();
+      vertx.close().await();
+    }
   }
+
+  private static final Pattern FILE = Pattern.compile("(/[\\w./-]+\\.txt)");
 
   /** The Gemini CLI binary; the calling test is skipped without it (outside CI) or fails (in CI). */
   public static Path geminiBinary() {
