@@ -6,6 +6,12 @@ import dev.sluice.api.Endpoint;
 import dev.sluice.provider.AttemptLog;
 import dev.sluice.usage.TokenUsage;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,6 +44,25 @@ class GatewayMetricsTest {
     assertThat(text).contains("route=\"unrouted\"").contains("code=\"other\"").contains("code=\"upstream_5xx\"");
     long series = text.lines().filter(l -> l.startsWith("sluice_requests_total{")).count();
     assertThat(series).isEqualTo(2);
+  }
+
+  @Test
+  void everyMetricTheGrafanaDashboardQueriesIsExported() throws Exception {
+    GatewayMetrics m = metrics().inFlight(() -> 0).usageQueue(() -> 0).accounts(List::of);
+    m.finished(record("gpt-4o", 200, null));
+    m.finished(record("fast", 429, "rate_limit_exceeded"));
+    String text = m.scrape();
+    String dashboard = Files.readString(Path.of("docs/grafana-sluice.json"));
+    Matcher names = Pattern.compile("\\b(sluice_[a-z_]+|jvm_[a-z_]+)").matcher(dashboard);
+    Set<String> queried = new TreeSet<>();
+    while (names.find()) {
+      queried.add(names.group(1));
+    }
+    assertThat(queried).hasSizeGreaterThan(8);
+    for (String name : queried) {
+      assertThat(text.lines().anyMatch(l -> l.startsWith(name + "{") || l.startsWith(name + " ")))
+          .as("the dashboard's %s is exported", name).isTrue();
+    }
   }
 
   @Test
