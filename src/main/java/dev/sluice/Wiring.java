@@ -176,7 +176,7 @@ public final class Wiring implements AutoCloseable {
         String.join(", ", routing.upstreams().keySet()), db.dialect(), loops,
         vertx.isNativeTransportEnabled() ? "epoll" : "NIO", hp.host(), hp.port());
     AdminAuth adminAuth = AdminAuth.of(adminKey);
-    AdminApi.Views views = new AdminApi.Views(observed.requests(), observed.timeline());
+    AdminApi.Views views = new AdminApi.Views(observed.requests(), observed.timeline(), accounts);
     Function<Handler<RoutingContext>, Router> adminApi =
         guard -> AdminApi.router(vertx, keys, usageService, plans, routing, views, guard);
     return Gateway.start(vertx, hp.host(), hp.port(), timeouts, loops, perLoop, router -> {

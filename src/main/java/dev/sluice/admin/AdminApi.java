@@ -3,6 +3,9 @@ package dev.sluice.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.accounts.AccountStatus;
+import dev.sluice.accounts.Accounts;
+import dev.sluice.accounts.RateWindow;
 import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
@@ -52,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * GET    /admin/upstreams          → {"object":"list","data":[upstream health...],"routes":[...]}
  * GET    /admin/requests?key=&amp;model=&amp;status=&amp;upstream=&amp;limit= → the last requests, newest first
  * GET    /admin/stats?minutes=     → the overview's 10-second buckets (requests, errors, percentiles, tokens)
+ * GET    /admin/accounts           → {"object":"list","pool":bool,"data":[account...]} (no token)
+ * DELETE /admin/accounts/{id}      → 204
+ * POST   /admin/accounts/logins    {"method":"device"|"browser"} → {"id","verification_url","user_code"} | {"id","authorize_url"}
+ * GET    /admin/accounts/logins/{id}          → {"id","status":"pending"|"signed_in"|"failed","account_id","error"}
+ * POST   /admin/accounts/logins/{id}/callback {"url"} → the same, once the pasted callback's code is exchanged
  * </pre>
  */
 public final class AdminApi {
@@ -63,15 +71,17 @@ public final class AdminApi {
   private final UsageService usage;
   private final Plans plans;
   private final Views views;
+  private final AccountLogins logins;
 
   /**
    * What the gateway observed of its requests, for the request log and the overview.
    *
    * @param requests the last requests, or null ({@code /requests} answers 404)
    * @param timeline the last hour in buckets, or null ({@code /stats} answers 404)
+   * @param accounts the ChatGPT account pool, or null when no codex upstream is configured
    */
-  public record Views(RequestLog requests, Timeline timeline) {
-    public static final Views NONE = new Views(null, null);
+  public record Views(RequestLog requests, Timeline timeline, Accounts accounts) {
+    public static final Views NONE = new Views(null, null, null);
   }
 
   private AdminApi(Vertx vertx, KeyService keys, UsageService usage, Plans plans, Views views) {
@@ -80,6 +90,7 @@ public final class AdminApi {
     this.keys = keys;
     this.usage = usage;
     this.views = views == null ? Views.NONE : views;
+    this.logins = this.views.accounts() == null ? null : new AccountLogins(this.views.accounts(), keys.clock());
   }
 
   /** The admin router, to mount with {@code main.route("/admin/*").subRouter(router)}. */
@@ -124,6 +135,16 @@ public final class AdminApi {
     }
     if (api.views.timeline() != null) {
       r.get("/stats").handler(api::stats);
+    }
+    r.get("/accounts").handler(api::accounts);
+    if (api.logins != null) {
+      r.delete("/accounts/:id").handler(api::removeAccount);
+      r.post("/accounts/logins").handler(AdminApi::noMultipart);
+      r.post("/accounts/logins").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(api::startLogin);
+      r.get("/accounts/logins/:id").handler(api::loginStatus);
+      r.post("/accounts/logins/:id/callback").handler(AdminApi::noMultipart);
+      r.post("/accounts/logins/:id/callback").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
+          .handler(api::finishLogin);
     }
     if (routing != null) {
       r.get("/upstreams").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
@@ -289,6 +310,97 @@ public final class AdminApi {
       p.tokensByModel().forEach(tokens::put);
     }
     ctx.response().putHeader("Content-Type", "application/json").end(Json.write(out));
+  }
+
+  private void accounts(RoutingContext ctx) {
+    ObjectNode out = Json.object().put("object", "list").put("pool", views.accounts() != null);
+    ArrayNode data = out.putArray("data");
+    if (views.accounts() != null) {
+      for (AccountStatus a : views.accounts().pool().status()) {
+        ObjectNode o = data.addObject()
+            .put("id", a.id())
+            .put("email", a.email())
+            .put("plan", a.plan())
+            .put("state", a.state().name().toLowerCase(Locale.ROOT))
+            .put("state_reason", a.stateReason());
+        putWindow(o, "primary", a.primary());
+        putWindow(o, "secondary", a.secondary());
+        putTime(o, "limits_observed_at", a.limitsObservedAt());
+        putTime(o, "cooldown_until", a.cooldownUntil());
+        putTime(o, "backoff_until", a.backoffUntil());
+        o.put("consecutive_failures", a.consecutiveFailures());
+      }
+    }
+    ctx.response().putHeader("Content-Type", "application/json").end(Json.write(out));
+  }
+
+  private static void putWindow(ObjectNode o, String field, RateWindow w) {
+    if (w == null) {
+      o.putNull(field);
+      return;
+    }
+    ObjectNode n = o.putObject(field).put("used_percent", w.usedPercent());
+    if (w.windowMinutes() == null) {
+      n.putNull("window_minutes");
+    } else {
+      n.put("window_minutes", w.windowMinutes());
+    }
+    putTime(n, "resets_at", w.resetsAt());
+  }
+
+  private void removeAccount(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    blocking(ctx, () -> views.accounts().remove(id), removed -> {
+      if (removed) {
+        ctx.response().setStatusCode(204).end();
+      } else {
+        fail(ctx, ApiError.notFound("no account '" + id + "'"));
+      }
+    });
+  }
+
+  private void startLogin(RoutingContext ctx) {
+    ObjectNode body = jsonBody(ctx);
+    String method = body == null ? null : body.path("method").asText(null);
+    if (!"device".equals(method) && !"browser".equals(method)) {
+      fail(ctx, ApiError.invalidParam("method", "method must be \"device\" or \"browser\""));
+      return;
+    }
+    AccountLogins.Login login = new AccountLogins.Login();
+    if (method.equals("browser")) {
+      blocking(ctx, 201, () -> logins.startBrowser(login),
+          url -> Json.object().put("id", login.id).put("authorize_url", url.toString()));
+    } else {
+      blocking(ctx, 201, () -> logins.startDevice(login), code -> Json.object().put("id", login.id)
+          .put("verification_url", code.verificationUrl()).put("user_code", code.userCode()));
+    }
+  }
+
+  private void loginStatus(RoutingContext ctx) {
+    blocking(ctx, 200, () -> logins.find(ctx.pathParam("id")), AdminApi::loginJson);
+  }
+
+  private void finishLogin(RoutingContext ctx) {
+    ObjectNode body = jsonBody(ctx);
+    String url = body == null ? null : body.path("url").asText(null);
+    blocking(ctx, 200, () -> {
+      AccountLogins.Login login = logins.find(ctx.pathParam("id"));
+      logins.finish(login, url);
+      return login;
+    }, AdminApi::loginJson);
+  }
+
+  private static ObjectNode loginJson(AccountLogins.Login l) {
+    return Json.object().put("id", l.id).put("status", l.status).put("account_id", l.accountId).put("error", l.error);
+  }
+
+  private static ObjectNode jsonBody(RoutingContext ctx) {
+    try {
+      String text = ctx.body().asString(StandardCharsets.UTF_8.name());
+      return text == null || text.isBlank() ? null : Json.parse(text) instanceof ObjectNode o ? o : null;
+    } catch (Exception e) {
+      return null;
+    }
   }
 
   private static void putMillis(ObjectNode o, String field, long ms) {

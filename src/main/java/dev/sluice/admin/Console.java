@@ -65,7 +65,13 @@ public final class Console {
                     Function<Handler<RoutingContext>, Router> adminApi) {
     Console console = new Console(auth, sessions);
     router.route("/console*").handler(console::headers);
-    router.get("/console").handler(ctx -> ctx.redirect("/console/"));
+    router.get("/console").handler(ctx -> {
+      if (ctx.request().path().equals("/console")) {
+        ctx.redirect("/console/");
+      } else {
+        ctx.next();
+      }
+    });
     router.post("/console/session").handler(BodyHandler.create(false).setBodyLimit(MAX_SIGN_IN_BODY))
         .handler(console::signIn);
     router.get("/console/session").handler(console::current);
