@@ -7,6 +7,8 @@ import dev.sluice.error.ErrorRenderer;
 import dev.sluice.http.HttpTimeouts;
 import dev.sluice.logging.LogSettings;
 import dev.sluice.admin.AdminApi;
+import dev.sluice.admin.AdminAuth;
+import dev.sluice.admin.Console;
 import dev.sluice.keys.KeyAuthenticator;
 import dev.sluice.keys.KeyService;
 import dev.sluice.ratelimit.InMemoryRateLimiter;
@@ -16,7 +18,9 @@ import dev.sluice.storage.Database;
 import dev.sluice.usage.BatchingUsageSink;
 import dev.sluice.usage.UsageService;
 import dev.sluice.validation.RequestValidator;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import dev.sluice.provider.Provider;
 import dev.sluice.accounts.Accounts;
 import dev.sluice.provider.codex.CodexProvider;
@@ -80,7 +84,12 @@ public final class Wiring implements AutoCloseable {
 
   /** host and port from {@code server.listen}: "127.0.0.1:8080", ":8080", "8080", "[::1]:8080". */
   public static HostPort listen(Config cfg) {
-    String s = cfg.requireString("server.listen");
+    return hostPort(cfg, "server.listen");
+  }
+
+  /** host and port from an address key such as {@code server.listen}. */
+  static HostPort hostPort(Config cfg, String key) {
+    String s = cfg.requireString(key);
     String host = "0.0.0.0";
     String port = s;
     int colon = s.lastIndexOf(':');
@@ -100,7 +109,7 @@ public final class Wiring implements AutoCloseable {
       }
       return new HostPort(host, p);
     } catch (NumberFormatException e) {
-      throw new ConfigException("server.listen", "expected host:port, got '" + s + "'");
+      throw new ConfigException(key, "expected host:port, got '" + s + "'");
     }
   }
 
@@ -130,8 +139,10 @@ public final class Wiring implements AutoCloseable {
     List<AutoCloseable> closeables = new ArrayList<>();
     // Each event loop gets its own upstream client and providers (see Gateway.start).
     Function<HttpClient, Map<String, Provider>> providers;
+    Accounts accounts;
     try {
-      providers = providers(cfg, vertx, routing.upstreams(), closeables);
+      accounts = codexAccounts(cfg, vertx, routing.upstreams(), closeables);
+      providers = providers(cfg, vertx, routing.upstreams(), accounts);
     } catch (RuntimeException e) {
       opening.thenAccept(Database::close);
       vertx.close();
@@ -157,16 +168,24 @@ public final class Wiring implements AutoCloseable {
     RateLimiter limiter = InMemoryRateLimiter.create(plans);
     AccessLog accessLog = new AccessLog(jsonLogs);
     UsageService usageService = UsageService.create(db);
+    Observed observed = Observed.create(cfg, routing, plans, usage, accounts);
     Supplier<Services> perLoop = () -> new Services(auth, limiter, usage, validator::validate,
         new Dispatcher(routing, providers.apply(upstreamClient(vertx, connectTimeout)), System::nanoTime), errors,
-        accessLog, Clock.systemUTC(), maxBody, timeoutSeconds * 1000L);
+        accessLog, Clock.systemUTC(), maxBody, timeoutSeconds * 1000L, observed.observer());
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     LOG.debug("starting: upstreams {}, {} database, {} event loops ({} transport), listening on {}:{}",
         String.join(", ", routing.upstreams().keySet()), db.dialect(), loops,
         vertx.isNativeTransportEnabled() ? "epoll" : "NIO", hp.host(), hp.port());
-    return Gateway.start(vertx, hp.host(), hp.port(), timeouts, loops, perLoop,
-            router -> router.route("/admin/*").subRouter(AdminApi.router(vertx, keys, usageService, adminKey, plans,
-                routing)))
+    AdminAuth adminAuth = AdminAuth.of(adminKey);
+    AdminApi.Views views = new AdminApi.Views(observed.requests(), observed.timeline(), accounts);
+    Function<Handler<RoutingContext>, Router> adminApi =
+        guard -> AdminApi.router(vertx, keys, usageService, plans, routing, views, guard);
+    return Gateway.start(vertx, hp.host(), hp.port(), timeouts, loops, perLoop, router -> {
+          router.route("/admin/*").subRouter(adminApi.apply(adminAuth.bearer()));
+          router.get("/metrics").handler(adminAuth.bearer()).handler(observed::scrape);
+          Console.mount(router, cfg, adminAuth, adminApi);
+        })
+        .compose(g -> observed.listen(vertx, cfg, g.inFlight()::count, closeables).map(g))
         .map(g -> new Wiring(vertx, g, closeables, shutdownGrace))
         .onFailure(t -> {
           closeAll(closeables);
@@ -174,13 +193,9 @@ public final class Wiring implements AutoCloseable {
         });
   }
 
-  /**
-   * What each event loop builds for itself: one provider per configured upstream, on that loop's
-   * client. The ChatGPT account pool is one for the process, shared by every codex upstream.
-   */
-  private static Function<HttpClient, Map<String, Provider>> providers(Config cfg, Vertx vertx,
-                                                                        Map<String, UpstreamSpec> specs,
-                                                                        List<AutoCloseable> closeables) {
+  /** The ChatGPT account pool, one for the process, shared by every codex upstream; null without one. */
+  private static Accounts codexAccounts(Config cfg, Vertx vertx, Map<String, UpstreamSpec> specs,
+                                        List<AutoCloseable> closeables) {
     Accounts accounts = null;
     if (specs.values().stream().anyMatch(s -> s.type() == UpstreamSpec.Type.CODEX)) {
       Accounts pool = Accounts.fromConfig(cfg, Clock.systemUTC());
@@ -192,6 +207,16 @@ public final class Wiring implements AutoCloseable {
       closeables.add(() -> vertx.cancelTimer(reload));
       accounts = pool;
     }
+    return accounts;
+  }
+
+  /**
+   * What each event loop builds for itself: one provider per configured upstream, on that loop's
+   * client, the codex ones on the process's account pool.
+   */
+  private static Function<HttpClient, Map<String, Provider>> providers(Config cfg, Vertx vertx,
+                                                                        Map<String, UpstreamSpec> specs,
+                                                                        Accounts accounts) {
     CodexSettings codex = accounts == null ? null : CodexSettings.fromConfig(cfg);
     Accounts pool = accounts;
     return client -> {

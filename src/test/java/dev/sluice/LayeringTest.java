@@ -30,7 +30,7 @@ class LayeringTest {
       Map.entry("ratelimit", 4),
       Map.entry("accounts", 5),
       Map.entry("provider", 6),
-      Map.entry("route", 7),
+      Map.entry("route", 7), Map.entry("metrics", 7),
       Map.entry("relay", 8),
       Map.entry("admin", 9),
       Map.entry("app", 10));

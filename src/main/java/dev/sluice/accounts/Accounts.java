@@ -1,5 +1,6 @@
 package dev.sluice.accounts;
 
+import dev.sluice.accounts.oauth.TokenResponse;
 import dev.sluice.accounts.oauth.OAuthClient;
 import dev.sluice.accounts.oauth.OAuthSettings;
 import dev.sluice.config.Config;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -87,6 +89,28 @@ public final class Accounts implements AutoCloseable {
   /** Re-reads the account files (blocking: call from a worker), e.g. after {@code sluice auth login} added one. */
   public void reload() {
     registry.replaceAll(store.loadAll());
+  }
+
+  /**
+   * Stores the account just signed in (keeping when it was first added, if it was already known) and
+   * puts it in the pool. Blocking: call from a worker.
+   */
+  public Account signedIn(TokenResponse tokens, Instant now) {
+    Account a = Account.signedIn(tokens, now);
+    Account kept = store.load(a.id())
+        .map(old -> new Account(a.id(), a.email(), a.plan(), a.state(), a.stateReason(), a.tokens(),
+            old.addedAt(), a.updatedAt()))
+        .orElse(a);
+    store.save(kept);
+    reload();
+    return kept;
+  }
+
+  /** Forgets an account: its file is deleted and it leaves the pool. Blocking: call from a worker. */
+  public boolean remove(String accountId) {
+    boolean deleted = store.delete(accountId);
+    reload();
+    return deleted;
   }
 
   public AccountStore store() {

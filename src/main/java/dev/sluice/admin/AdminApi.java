@@ -3,6 +3,9 @@ package dev.sluice.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.accounts.AccountStatus;
+import dev.sluice.accounts.Accounts;
+import dev.sluice.accounts.RateWindow;
 import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
@@ -11,21 +14,27 @@ import dev.sluice.keys.CreatedKey;
 import dev.sluice.keys.KeyAuthenticator;
 import dev.sluice.keys.KeyService;
 import dev.sluice.keys.NewKey;
+import dev.sluice.metrics.RequestLog;
+import dev.sluice.metrics.RequestRecord;
+import dev.sluice.metrics.Timeline;
 import dev.sluice.ratelimit.Plans;
 import dev.sluice.route.Routing;
 import dev.sluice.usage.UsageQuery;
 import dev.sluice.usage.UsageRow;
+import dev.sluice.usage.TokenUsage;
 import dev.sluice.usage.UsageService;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +51,15 @@ import org.slf4j.LoggerFactory;
  * POST   /admin/keys/{ref}/revoke  → key               (also DELETE /admin/keys/{ref})
  * POST   /admin/keys/{ref}/rotate  → key with "key"
  * GET    /admin/usage?key=&amp;since=&amp;by=model|key|day → {"object":"list","by","data":[row...],"total":row}
+ *        (&amp;format=csv: the same rows as CSV)
  * GET    /admin/upstreams          → {"object":"list","data":[upstream health...],"routes":[...]}
+ * GET    /admin/requests?key=&amp;model=&amp;status=&amp;upstream=&amp;limit= → the last requests, newest first
+ * GET    /admin/stats?minutes=     → the overview's 10-second buckets (requests, errors, percentiles, tokens)
+ * GET    /admin/accounts           → {"object":"list","pool":bool,"data":[account...]} (no token)
+ * DELETE /admin/accounts/{id}      → 204
+ * POST   /admin/accounts/logins    {"method":"device"|"browser"} → {"id","verification_url","user_code"} | {"id","authorize_url"}
+ * GET    /admin/accounts/logins/{id}          → {"id","status":"pending"|"signed_in"|"failed","account_id","error"}
+ * POST   /admin/accounts/logins/{id}/callback {"url"} → the same, once the pasted callback's code is exchanged
  * </pre>
  */
 public final class AdminApi {
@@ -52,15 +69,28 @@ public final class AdminApi {
   private final Vertx vertx;
   private final KeyService keys;
   private final UsageService usage;
-  private final byte[] adminKeyHash;
   private final Plans plans;
+  private final Views views;
+  private final AccountLogins logins;
 
-  private AdminApi(Vertx vertx, KeyService keys, UsageService usage, String adminKey, Plans plans) {
+  /**
+   * What the gateway observed of its requests, for the request log and the overview.
+   *
+   * @param requests the last requests, or null ({@code /requests} answers 404)
+   * @param timeline the last hour in buckets, or null ({@code /stats} answers 404)
+   * @param accounts the ChatGPT account pool, or null when no codex upstream is configured
+   */
+  public record Views(RequestLog requests, Timeline timeline, Accounts accounts) {
+    public static final Views NONE = new Views(null, null, null);
+  }
+
+  private AdminApi(Vertx vertx, KeyService keys, UsageService usage, Plans plans, Views views) {
     this.vertx = vertx;
     this.plans = plans;
     this.keys = keys;
     this.usage = usage;
-    this.adminKeyHash = adminKey == null || adminKey.isBlank() ? null : sha256(adminKey.trim());
+    this.views = views == null ? Views.NONE : views;
+    this.logins = this.views.accounts() == null ? null : new AccountLogins(this.views.accounts(), keys.clock());
   }
 
   /** The admin router, to mount with {@code main.route("/admin/*").subRouter(router)}. */
@@ -80,9 +110,18 @@ public final class AdminApi {
   /** The admin router with {@code GET /admin/upstreams} ({@code routing} null: that route answers 404). */
   public static Router router(Vertx vertx, KeyService keys, UsageService usage, String adminKey, Plans plans,
                               Routing routing) {
-    AdminApi api = new AdminApi(vertx, keys, usage, adminKey, plans);
+    return router(vertx, keys, usage, plans, routing, Views.NONE, AdminAuth.of(adminKey).bearer());
+  }
+
+  /**
+   * The admin router behind {@code guard}: the admin key as a bearer token on {@code /admin/}, the
+   * console's session on {@code /console/api/}.
+   */
+  public static Router router(Vertx vertx, KeyService keys, UsageService usage, Plans plans, Routing routing,
+                              Views views, Handler<RoutingContext> guard) {
+    AdminApi api = new AdminApi(vertx, keys, usage, plans, views);
     Router r = Router.router(vertx);
-    r.route().handler(api::authorize);
+    r.route().handler(guard);
     r.post("/keys").handler(AdminApi::noMultipart);
     r.post("/keys").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(api::create);
     r.get("/keys").handler(api::list);
@@ -91,6 +130,22 @@ public final class AdminApi {
     r.delete("/keys/:ref").handler(api::revoke);
     r.post("/keys/:ref/rotate").handler(api::rotate);
     r.get("/usage").handler(api::usage);
+    if (api.views.requests() != null) {
+      r.get("/requests").handler(api::requests);
+    }
+    if (api.views.timeline() != null) {
+      r.get("/stats").handler(api::stats);
+    }
+    r.get("/accounts").handler(api::accounts);
+    if (api.logins != null) {
+      r.delete("/accounts/:id").handler(api::removeAccount);
+      r.post("/accounts/logins").handler(AdminApi::noMultipart);
+      r.post("/accounts/logins").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(api::startLogin);
+      r.get("/accounts/logins/:id").handler(api::loginStatus);
+      r.post("/accounts/logins/:id/callback").handler(AdminApi::noMultipart);
+      r.post("/accounts/logins/:id/callback").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
+          .handler(api::finishLogin);
+    }
     if (routing != null) {
       r.get("/upstreams").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
           .end(Json.write(routing.status())));
@@ -100,28 +155,13 @@ public final class AdminApi {
     return r;
   }
 
-  private void authorize(RoutingContext ctx) {
-    if (adminKeyHash == null) {
-      fail(ctx, ApiError.unsupportedEndpoint(ctx.request().path()));
-      return;
-    }
-    String header = ctx.request().getHeader("Authorization");
-    String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-        ? header.substring(7).trim() : "";
-    if (presented.isEmpty() || !MessageDigest.isEqual(sha256(presented), adminKeyHash)) {
-      fail(ctx, ApiError.of(401, ApiError.AUTHENTICATION, "invalid admin key", "invalid_api_key"));
-      return;
-    }
-    ctx.next();
-  }
-
   /**
    * The body is JSON whatever the Content-Type says ({@code curl -d} sends form-urlencoded); keeps
    * the body handler from decoding it as a form, which fails on long fields.
    */
   private static void noMultipart(RoutingContext ctx) {
     String ct = ctx.request().getHeader("Content-Type");
-    String lower = ct == null ? "" : ct.toLowerCase(java.util.Locale.ROOT).trim();
+    String lower = ct == null ? "" : ct.toLowerCase(Locale.ROOT).trim();
     if (lower.startsWith("multipart/")) {
       fail(ctx, ApiError.invalidRequest("the request body must be a JSON object (Content-Type: application/json)"));
       return;
@@ -199,13 +239,21 @@ public final class AdminApi {
       fail(ctx, e.error());
       return;
     }
-    blocking(ctx, 200, () -> {
+    boolean csv = "csv".equals(ctx.queryParams().get("format"));
+    Callable<List<UsageRow>> work = () -> {
       String keyId = query.keyId();
       if (keyId != null && !keyId.equals(KeyAuthenticator.CONFIG_KEY_ID)) {
         keyId = keys.resolve(keyId).id();
       }
       return usage.summary(new UsageQuery(keyId, query.since(), query.by()));
-    }, rows -> {
+    };
+    if (csv) {
+      blocking(ctx, work, rows -> ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+          .putHeader("Content-Disposition", "attachment; filename=\"sluice-usage-by-" + query.by().label() + ".csv\"")
+          .end(UsageCsv.render(query.by().label(), rows)));
+      return;
+    }
+    blocking(ctx, 200, work, rows -> {
       ObjectNode out = Json.object().put("object", "list").put("by", query.by().label());
       ArrayNode data = out.putArray("data");
       rows.forEach(r -> data.add(rowJson(r)));
@@ -214,11 +262,185 @@ public final class AdminApi {
     });
   }
 
-  private <T> void blocking(RoutingContext ctx, int status, Callable<T> work, Function<T, JsonNode> render) {
+  private void requests(RoutingContext ctx) {
+    var q = ctx.queryParams();
+    int limit;
+    try {
+      limit = q.get("limit") == null ? 100 : Integer.parseInt(q.get("limit").trim());
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 10_000) {
+      fail(ctx, ApiError.invalidParam("limit", "limit must be a whole number from 1 to 10000"));
+      return;
+    }
+    RequestLog.Filter filter = new RequestLog.Filter(q.get("key"), q.get("model"), q.get("status"), q.get("upstream"));
+    ObjectNode out = Json.object().put("object", "list").put("capacity", views.requests().capacity());
+    ArrayNode data = out.putArray("data");
+    for (RequestRecord r : views.requests().recent(filter, limit)) {
+      data.add(requestJson(r));
+    }
+    ctx.response().putHeader("Content-Type", "application/json").end(Json.write(out));
+  }
+
+  private void stats(RoutingContext ctx) {
+    int minutes;
+    try {
+      String m = ctx.queryParams().get("minutes");
+      minutes = m == null ? 15 : Integer.parseInt(m.trim());
+    } catch (NumberFormatException e) {
+      minutes = -1;
+    }
+    if (minutes < 1 || minutes > 60) {
+      fail(ctx, ApiError.invalidParam("minutes", "minutes must be a whole number from 1 to 60"));
+      return;
+    }
+    ObjectNode out = Json.object().put("object", "stats").put("bucket_seconds", Timeline.BUCKET_SECONDS);
+    ArrayNode points = out.putArray("data");
+    for (Timeline.Point p : views.timeline().points(minutes)) {
+      ObjectNode o = points.addObject()
+          .put("time", p.epochSecond())
+          .put("requests", p.requests())
+          .put("errors", p.errors());
+      putMillis(o, "p50_ms", p.p50Millis());
+      putMillis(o, "p99_ms", p.p99Millis());
+      putMillis(o, "ttfb_p50_ms", p.ttfbP50Millis());
+      putMillis(o, "ttfb_p99_ms", p.ttfbP99Millis());
+      ObjectNode tokens = o.putObject("tokens_by_model");
+      p.tokensByModel().forEach(tokens::put);
+    }
+    ctx.response().putHeader("Content-Type", "application/json").end(Json.write(out));
+  }
+
+  private void accounts(RoutingContext ctx) {
+    ObjectNode out = Json.object().put("object", "list").put("pool", views.accounts() != null);
+    ArrayNode data = out.putArray("data");
+    if (views.accounts() != null) {
+      for (AccountStatus a : views.accounts().pool().status()) {
+        ObjectNode o = data.addObject()
+            .put("id", a.id())
+            .put("email", a.email())
+            .put("plan", a.plan())
+            .put("state", a.state().name().toLowerCase(Locale.ROOT))
+            .put("state_reason", a.stateReason());
+        putWindow(o, "primary", a.primary());
+        putWindow(o, "secondary", a.secondary());
+        putTime(o, "limits_observed_at", a.limitsObservedAt());
+        putTime(o, "cooldown_until", a.cooldownUntil());
+        putTime(o, "backoff_until", a.backoffUntil());
+        o.put("consecutive_failures", a.consecutiveFailures());
+      }
+    }
+    ctx.response().putHeader("Content-Type", "application/json").end(Json.write(out));
+  }
+
+  private static void putWindow(ObjectNode o, String field, RateWindow w) {
+    if (w == null) {
+      o.putNull(field);
+      return;
+    }
+    ObjectNode n = o.putObject(field).put("used_percent", w.usedPercent());
+    if (w.windowMinutes() == null) {
+      n.putNull("window_minutes");
+    } else {
+      n.put("window_minutes", w.windowMinutes());
+    }
+    putTime(n, "resets_at", w.resetsAt());
+  }
+
+  private void removeAccount(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    blocking(ctx, () -> views.accounts().remove(id), removed -> {
+      if (removed) {
+        ctx.response().setStatusCode(204).end();
+      } else {
+        fail(ctx, ApiError.notFound("no account '" + id + "'"));
+      }
+    });
+  }
+
+  private void startLogin(RoutingContext ctx) {
+    ObjectNode body = jsonBody(ctx);
+    String method = body == null ? null : body.path("method").asText(null);
+    if (!"device".equals(method) && !"browser".equals(method)) {
+      fail(ctx, ApiError.invalidParam("method", "method must be \"device\" or \"browser\""));
+      return;
+    }
+    AccountLogins.Login login = new AccountLogins.Login();
+    if (method.equals("browser")) {
+      blocking(ctx, 201, () -> logins.startBrowser(login),
+          url -> Json.object().put("id", login.id).put("authorize_url", url.toString()));
+    } else {
+      blocking(ctx, 201, () -> logins.startDevice(login), code -> Json.object().put("id", login.id)
+          .put("verification_url", code.verificationUrl()).put("user_code", code.userCode()));
+    }
+  }
+
+  private void loginStatus(RoutingContext ctx) {
+    blocking(ctx, 200, () -> logins.find(ctx.pathParam("id")), AdminApi::loginJson);
+  }
+
+  private void finishLogin(RoutingContext ctx) {
+    ObjectNode body = jsonBody(ctx);
+    String url = body == null ? null : body.path("url").asText(null);
+    blocking(ctx, 200, () -> {
+      AccountLogins.Login login = logins.find(ctx.pathParam("id"));
+      logins.finish(login, url);
+      return login;
+    }, AdminApi::loginJson);
+  }
+
+  private static ObjectNode loginJson(AccountLogins.Login l) {
+    return Json.object().put("id", l.id).put("status", l.status).put("account_id", l.accountId).put("error", l.error);
+  }
+
+  private static ObjectNode jsonBody(RoutingContext ctx) {
+    try {
+      String text = ctx.body().asString(StandardCharsets.UTF_8.name());
+      return text == null || text.isBlank() ? null : Json.parse(text) instanceof ObjectNode o ? o : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static void putMillis(ObjectNode o, String field, long ms) {
+    if (ms < 0) {
+      o.putNull(field);
+    } else {
+      o.put(field, ms);
+    }
+  }
+
+  private static ObjectNode requestJson(RequestRecord r) {
+    ObjectNode o = Json.object()
+        .put("time", r.epochMillis())
+        .put("request_id", r.requestId())
+        .put("endpoint", r.endpoint().path())
+        .put("key_id", r.keyId())
+        .put("key_name", r.keyName())
+        .put("model", r.model())
+        .put("upstream", r.upstream())
+        .put("upstream_model", r.upstreamModel())
+        .put("account", r.account())
+        .put("status", r.status())
+        .put("error_code", r.errorCode())
+        .put("stream", r.stream())
+        .put("latency_ms", r.latencyMillis());
+    putMillis(o, "ttfb_ms", r.ttfbMillis());
+    TokenUsage u = r.usage() == null ? TokenUsage.NONE : r.usage();
+    o.put("prompt_tokens", u.promptTokens())
+        .put("completion_tokens", u.completionTokens())
+        .put("cached_tokens", u.cachedTokens())
+        .put("reasoning_tokens", u.reasoningTokens())
+        .put("attempts", r.attempts() == null ? 0 : r.attempts().count());
+    return o;
+  }
+
+  /** Runs {@code work} off the event loop and hands its result to {@code answer}; failures as errors. */
+  private <T> void blocking(RoutingContext ctx, Callable<T> work, Consumer<T> answer) {
     vertx.executeBlocking(work, false).onComplete(ar -> {
       if (ar.succeeded()) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-            .end(Json.write(render.apply(ar.result())));
+        answer.accept(ar.result());
       } else if (ar.cause() instanceof GatewayException g) {
         fail(ctx, g.error());
       } else {
@@ -226,6 +448,11 @@ public final class AdminApi {
         fail(ctx, ApiError.internal());
       }
     });
+  }
+
+  private <T> void blocking(RoutingContext ctx, int status, Callable<T> work, Function<T, JsonNode> render) {
+    blocking(ctx, work, result -> ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(Json.write(render.apply(result))));
   }
 
   private static void failure(RoutingContext ctx) {
@@ -242,7 +469,7 @@ public final class AdminApi {
   }
 
   /** Renders the error envelope; the one place admin errors are written. */
-  private static void fail(RoutingContext ctx, ApiError error) {
+  static void fail(RoutingContext ctx, ApiError error) {
     if (ctx.response().ended()) {
       return;
     }
@@ -340,13 +567,5 @@ public final class AdminApi {
       return NewKey.parseExpiry(n.asText(), keys.clock());
     }
     throw ApiError.invalidParam("expires_at", "expires_at must be epoch seconds or a date string").exception();
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

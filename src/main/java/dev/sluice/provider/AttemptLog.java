@@ -48,6 +48,11 @@ public final class AttemptLog {
     return attempts.size();
   }
 
+  /** The {@code i}-th attempt, from 0 in the order they were made. */
+  public Attempt attempt(int i) {
+    return attempts.get(i);
+  }
+
   /** {@code openai:gpt-4o=upstream_error,deepseek:deepseek-flash=ok}, for the access log. */
   public String describe() {
     StringBuilder sb = new StringBuilder();

@@ -15,6 +15,7 @@ import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
 import dev.sluice.keys.Principal;
+import dev.sluice.metrics.RequestRecord;
 import dev.sluice.provider.AttemptLog;
 import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
@@ -100,6 +101,8 @@ public final class RelayHandler {
     JsonArrayFraming array;
     TokenEstimate relayed;
     long eventsWritten;
+    /** When the first byte of the body (a stream's first event) was written; 0 before. */
+    long firstByteNanos;
     boolean finished;
 
     Exchange(RoutingContext ctx, Endpoint endpoint) {
@@ -374,6 +377,7 @@ public final class RelayHandler {
     if (code != null && ex.dialect == Dialect.OPENAI) {
       body = Buffer.buffer(services.errors().relayed(ex.contract, b.status(), body.getBytes()));
     }
+    ex.firstByteNanos = System.nanoTime();
     resp.end(body);
     finish(ex, b.status(), code);
   }
@@ -397,7 +401,9 @@ public final class RelayHandler {
     JsonArrayFraming array = ex.array;
     Consumer<Buffer> out = buf -> {
       resp.write(array == null ? buf : array.element(buf));
-      ex.eventsWritten++;
+      if (ex.eventsWritten++ == 0) {
+        ex.firstByteNanos = System.nanoTime();
+      }
       ex.relayed.relayed(buf);
       if (resp.writeQueueFull()) {
         source.pause();
@@ -556,6 +562,11 @@ public final class RelayHandler {
           u.completionTokens(), u.cachedTokens(), u.reasoningTokens(), latency, status, errorCode, attempts.model(),
           attempts.count()));
     }
+    Principal p = ex.principal;
+    long firstByte = ex.firstByteNanos != 0 ? ex.firstByteNanos : ex.ctx.response().ended() ? System.nanoTime() : 0;
+    services.observer().finished(new RequestRecord(services.clock().millis(), ex.requestId, ex.endpoint, keyId,
+        p == null ? null : p.name(), p == null ? null : p.plan(), ex.model, attempts, ex.account, status, errorCode,
+        latency, firstByte == 0 ? -1 : (firstByte - ex.startNanos) / 1_000_000, ex.stream, ex.usage));
   }
 
   /** The contract of the request's base path; {@link ApiContract#OPENAI} outside every base path. */

@@ -79,6 +79,11 @@ public final class BatchingUsageSink implements UsageSink, AutoCloseable {
     return written.get();
   }
 
+  /** Records waiting to be written (the usage-queue depth). */
+  public int queued() {
+    return queue.size();
+  }
+
   /** Records lost: queue full, sink closed, or the database failing repeatedly. */
   public long dropped() {
     return dropped.get();

@@ -1,0 +1,40 @@
+package dev.sluice.metrics;
+
+import dev.sluice.api.Endpoint;
+import dev.sluice.provider.AttemptLog;
+import dev.sluice.usage.TokenUsage;
+
+/**
+ * One finished request as the relay saw it, built once when it ends and read by every
+ * {@link RequestObserver} (the meters, the request log, the console's timeline). Holds no body, header or
+ * key: names and figures only.
+ *
+ * @param epochMillis when it ended
+ * @param keyId the key's id, or null when it did not authenticate
+ * @param keyName the key's name, or null
+ * @param plan the key's plan, or null (unlimited, or not authenticated)
+ * @param model the model the client asked for (client-supplied: never a metric label), or null
+ * @param attempts the upstream attempts, in order
+ * @param account the ChatGPT account that served it, or null
+ * @param errorCode the error code it ended with, or null
+ * @param ttfbMillis time to the first byte of the body (for a stream, its first event), or -1 when none went out
+ */
+public record RequestRecord(long epochMillis, String requestId, Endpoint endpoint, String keyId, String keyName,
+                            String plan, String model, AttemptLog attempts, String account, int status,
+                            String errorCode, long latencyMillis, long ttfbMillis, boolean stream, TokenUsage usage) {
+
+  /** The upstream that served it, or the last one tried, or null. */
+  public String upstream() {
+    return attempts == null ? null : attempts.upstream();
+  }
+
+  /** The model the upstream was asked for, or null. */
+  public String upstreamModel() {
+    return attempts == null ? null : attempts.model();
+  }
+
+  /** An error: status 400 or above. */
+  public boolean failed() {
+    return status >= 400;
+  }
+}
