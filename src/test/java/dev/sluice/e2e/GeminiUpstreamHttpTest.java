@@ -3,6 +3,8 @@ package dev.sluice.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
@@ -244,6 +246,17 @@ class GeminiUpstreamHttpTest {
       assertThat(limited.statusCode()).isEqualTo(429);
       assertThat(limited.headers().firstValue("retry-after")).hasValue("3");
       assertThat(Json.MAPPER.readTree(limited.body()).path("error").path("message").asText()).contains("quota");
+    }
+  }
+
+  @Test
+  void anthropicClientsReachGeminiThroughChatToo() throws Exception {
+    try (E2e.Gateway g = gateway()) {
+      Message m = AnthropicHttpTest.anthropic(g).messages().create(MessageCreateParams.builder()
+          .model("gemini-2.5-flash").maxTokens(100).system("be brief").addUserMessage("hello from claude code").build());
+      assertThat(AnthropicHttpTest.text(m)).isEqualTo("echo: hello from claude code");
+      assertThat(gemini.last().json().path("systemInstruction").toString()).contains("be brief");
+      assertThat(gemini.last().json().path("generationConfig").path("maxOutputTokens").asInt()).isEqualTo(100);
     }
   }
 
