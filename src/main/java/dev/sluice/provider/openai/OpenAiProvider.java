@@ -137,8 +137,8 @@ public final class OpenAiProvider implements Provider {
     }
     ObjectNode request = call.body();
     Answer answer = new Answer(() -> new ChatAsResponsesStreamMapper(request, clock),
-        buf -> Buffer.buffer(Json.write(ChatCompletionToResponse.translate(Json.MAPPER.readTree(buf.getBytes()),
-            request))));
+        buf -> Translated.of(Buffer.buffer(Json.write(ChatCompletionToResponse.translate(
+            Json.MAPPER.readTree(buf.getBytes()), request)))));
     return exchange(call, Endpoint.CHAT_COMPLETIONS, Buffer.buffer(Json.write(chat)), call.stream(), answer);
   }
 
@@ -149,16 +149,26 @@ public final class OpenAiProvider implements Provider {
   /** A 2xx body in the upstream's dialect → the client's. */
   @FunctionalInterface
   private interface BodyTranslation {
-    Buffer apply(Buffer upstream) throws IOException;
+    Translated apply(Buffer upstream) throws IOException;
+  }
+
+  /** A body as the client gets it, and its usage. */
+  private record Translated(Buffer body, TokenUsage usage) {
+    /** A body whose usage is read from it. */
+    static Translated of(Buffer body) {
+      return new Translated(body, UpstreamExchange.usageOf(body));
+    }
   }
 
   /** The upstream's answer as it came; chat completions with seed 001's response fields ({@link CacheUsageFields}). */
   private static Answer passthrough(Endpoint endpoint, boolean clientWantsUsage) {
     if (endpoint == Endpoint.CHAT_COMPLETIONS) {
-      return new Answer(() -> new PassthroughStreamMapper(clientWantsUsage, true),
-          buf -> Buffer.buffer(CacheUsageFields.body(buf.getBytes())));
+      return new Answer(() -> new PassthroughStreamMapper(clientWantsUsage, true), buf -> {
+        CacheUsageFields.Edited e = CacheUsageFields.edit(buf.getBytes());
+        return new Translated(Buffer.buffer(e.body()), TokenUsage.fromOpenAi(e.usage()));
+      });
     }
-    return new Answer(() -> new PassthroughStreamMapper(clientWantsUsage), buf -> buf);
+    return new Answer(() -> new PassthroughStreamMapper(clientWantsUsage), Translated::of);
   }
 
   private Future<Reply> exchange(RelayCall call, Endpoint endpoint, Buffer body, boolean stream, Answer answer) {
@@ -213,14 +223,14 @@ public final class OpenAiProvider implements Provider {
           if (status >= 300) {
             return Future.succeededFuture(new Reply.Body(status, resp.headers(), buf, TokenUsage.NONE, null));
           }
-          Buffer out;
+          Translated out;
           try {
             out = answer.bodies().apply(buf);
           } catch (IOException | RuntimeException e) {
             return Future.failedFuture(ApiError.upstreamError("upstream '" + name() + "' returned an unreadable body")
                 .failure(FailureKind.SERVER_ERROR));
           }
-          return Future.succeededFuture(new Reply.Body(status, resp.headers(), out, UpstreamExchange.usageOf(out), null));
+          return Future.succeededFuture(new Reply.Body(status, resp.headers(), out.body(), out.usage(), null));
         });
   }
 

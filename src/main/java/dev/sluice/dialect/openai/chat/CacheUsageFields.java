@@ -1,8 +1,14 @@
 package dev.sluice.dialect.openai.chat;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -23,6 +29,10 @@ public final class CacheUsageFields {
   public static final String CACHE_CREATION = "cache_creation_input_tokens";
   public static final String FINGERPRINT = "system_fingerprint";
   private static final String QUOTED_FINGERPRINT = "\"" + FINGERPRINT + "\"";
+
+  /** Reads the {@code usage} object from the middle of a body (the rest of it follows). */
+  private static final ObjectReader USAGE = Json.MAPPER.readerFor(JsonNode.class)
+      .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private CacheUsageFields() {
   }
@@ -58,30 +68,112 @@ public final class CacheUsageFields {
     usage.put(CACHE_CREATION, creation);
   }
 
-  /**
-   * A chat completion body as the client gets it: parsed once, only when it is a JSON object with a
-   * {@code usage} object or a {@code system_fingerprint}, and written once; otherwise returned as it
-   * came (also when it is not JSON: the relay's business, not this edit's).
-   */
+  /** A chat completion body as the client gets it, and its {@code usage} object (null when it has none). */
+  public record Edited(byte[] body, JsonNode usage) {
+  }
+
+  /** {@link #edit}'s body. */
   public static byte[] body(byte[] json) {
+    return edit(json).body();
+  }
+
+  /**
+   * A chat completion body as the client gets it, in one streaming pass and without a tree of the
+   * whole body: the top-level {@code system_fingerprint} member cut out, and the cache fields the
+   * {@code usage} object lacks inserted before its closing brace; everything else stays byte for byte.
+   * A body that is not a JSON object comes back as it came (the relay's business, not this edit's).
+   */
+  public static Edited edit(byte[] json) {
     if (json.length == 0 || json[0] != '{') {
-      return json;
+      return new Edited(json, null);
     }
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(json);
-    } catch (Exception e) {
-      return json;
+    int fpStart = -1;
+    int fpEnd = -1;
+    int usageClose = -1;
+    boolean usageEmpty = false;
+    JsonNode usage = null;
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return new Edited(json, null);
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        int nameStart = (int) p.currentTokenLocation().getByteOffset();
+        JsonToken value = p.nextToken();
+        if (FINGERPRINT.equals(name) && fpStart < 0) {
+          p.skipChildren();
+          p.finishToken(); // a string is read lazily: its end is known once it is finished
+          fpStart = nameStart;
+          fpEnd = (int) p.currentLocation().getByteOffset();
+        } else if ("usage".equals(name) && value == JsonToken.START_OBJECT && usage == null) {
+          usage = USAGE.readValue(p);
+          usageClose = (int) p.currentTokenLocation().getByteOffset();
+          usageEmpty = usage.isEmpty();
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        return new Edited(json, usage);
+      }
+    } catch (IOException | RuntimeException e) {
+      return new Edited(json, null);
     }
-    if (!(root instanceof ObjectNode o)) {
-      return json;
+    String insert = usage == null ? "" : missingFields(usage, usageEmpty);
+    if (fpStart < 0 && insert.isEmpty()) {
+      return new Edited(json, usage);
     }
-    boolean changed = o.remove(FINGERPRINT) != null;
-    if (o.get("usage") instanceof ObjectNode usage) {
-      fill(usage);
-      changed = true;
+    ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + insert.length());
+    int from = 0;
+    int[] cut = fpStart < 0 ? null : memberWithComma(json, fpStart, fpEnd);
+    if (cut != null && cut[0] < usageClose) {
+      out.write(json, 0, cut[0]);
+      from = cut[1];
+      cut = null;
     }
-    return changed ? Json.write(o).getBytes(StandardCharsets.UTF_8) : json;
+    if (usageClose >= 0 && !insert.isEmpty()) {
+      out.write(json, from, usageClose - from);
+      out.writeBytes(insert.getBytes(StandardCharsets.UTF_8));
+      from = usageClose;
+    }
+    if (cut != null) {
+      out.write(json, from, cut[0] - from);
+      from = cut[1];
+    }
+    out.write(json, from, json.length - from);
+    return new Edited(out.toByteArray(), usage);
+  }
+
+  /** The members to insert into a {@code usage} object: the cache fields it does not hold yet. */
+  private static String missingFields(JsonNode usage, boolean empty) {
+    StringBuilder sb = new StringBuilder();
+    if (!usage.has(CACHE_READ)) {
+      sb.append(",\"").append(CACHE_READ).append("\":").append(cacheRead(usage));
+    }
+    if (!usage.has(CACHE_CREATION)) {
+      sb.append(",\"").append(CACHE_CREATION).append("\":").append(cacheCreation(usage));
+    }
+    return empty && !sb.isEmpty() ? sb.substring(1) : sb.toString();
+  }
+
+  /** The byte range of the member at [start, end) with one of the commas beside it. */
+  private static int[] memberWithComma(byte[] json, int start, int end) {
+    int before = start - 1;
+    while (before >= 0 && isSpace(json[before])) {
+      before--;
+    }
+    if (before >= 0 && json[before] == ',') {
+      return new int[] {before, end};
+    }
+    int after = end;
+    while (after < json.length && isSpace(json[after])) {
+      after++;
+    }
+    return after < json.length && json[after] == ',' ? new int[] {start, after + 1} : new int[] {start, end};
+  }
+
+  private static boolean isSpace(byte b) {
+    return b == ' ' || b == '\n' || b == '\r' || b == '\t';
   }
 
   /**

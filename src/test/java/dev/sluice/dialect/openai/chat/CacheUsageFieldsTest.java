@@ -73,4 +73,36 @@ class CacheUsageFieldsTest {
     String none = "{\"id\":\"c\"}";
     assertThat(CacheUsageFields.withoutFingerprint(none)).isSameAs(none);
   }
+  /** What the edit must equal: the body as a tree, the fingerprint removed and the usage filled. */
+  private static JsonNode byTree(String body) throws Exception {
+    ObjectNode o = (ObjectNode) Json.MAPPER.readTree(body);
+    o.remove("system_fingerprint");
+    if (o.get("usage") instanceof ObjectNode u) {
+      CacheUsageFields.fill(u);
+    }
+    return Json.MAPPER.readTree(Json.write(o)); // numbers as parsed, as the edited body's are
+  }
+
+  @Test
+  void theStreamingEditEqualsTheTreeEditWhereverTheMembersStand() throws Exception {
+    String usage = "{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11,"
+        + "\"prompt_tokens_details\":{\"cached_tokens\":4}}";
+    String[] bodies = {
+        "{\"id\":\"a\",\"system_fingerprint\":\"fp\",\"choices\":[{\"message\":{\"content\":\"usage }\"}}],\"usage\":" + usage + "}",
+        "{\"usage\":" + usage + ",\"system_fingerprint\":null}",
+        "{ \"system_fingerprint\" : \"f\\\"p\" , \"usage\" : { } , \"id\" : 1 }",
+        "{\n  \"id\": \"x\",\n  \"usage\": {\"prompt_tokens\": 1, \"cache_read_input_tokens\": 5},\n  \"system_fingerprint\": \"y\"\n}",
+        "{\"usage\":{\"cache_read_input_tokens\":1,\"cache_creation_input_tokens\":2},\"id\":\"z\"}",
+        "{\"system_fingerprint\":\"only\"}",
+        "{\"id\":\"n\",\"usage\":null}",
+    };
+    for (String b : bodies) {
+      CacheUsageFields.Edited e = CacheUsageFields.edit(b.getBytes(StandardCharsets.UTF_8));
+      assertThat(Json.MAPPER.readTree(e.body())).as(b).isEqualTo(byTree(b));
+      JsonNode u = Json.MAPPER.readTree(b).get("usage");
+      assertThat(e.usage()).as(b).isEqualTo(u != null && u.isObject() ? u : null);
+    }
+    byte[] truncated = "{\"usage\":{\"prompt_tokens\":1}".getBytes(StandardCharsets.UTF_8);
+    assertThat(CacheUsageFields.edit(truncated).body()).isSameAs(truncated);
+  }
 }
