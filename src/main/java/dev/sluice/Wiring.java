@@ -9,10 +9,11 @@ import dev.sluice.logging.LogSettings;
 import dev.sluice.admin.AdminApi;
 import dev.sluice.keys.KeyAuthenticator;
 import dev.sluice.keys.KeyService;
-import dev.sluice.ratelimit.InMemoryRateLimiter;
+import dev.sluice.ratelimit.RedisRateLimiter;
 import dev.sluice.ratelimit.RateLimiter;
 import dev.sluice.ratelimit.Plans;
 import dev.sluice.storage.Database;
+import dev.sluice.storage.RedisStore;
 import dev.sluice.usage.BatchingUsageSink;
 import dev.sluice.usage.UsageService;
 import dev.sluice.validation.RequestValidator;
@@ -153,7 +154,11 @@ public final class Wiring implements AutoCloseable {
     closeables.add(usage);
     RequestValidator validator = RequestValidator.openai();
 
-    RateLimiter limiter = InMemoryRateLimiter.create(plans);
+    RedisStore redis = RedisStore.fromConfig(cfg);
+    if (redis != null) {
+      closeables.add(redis);
+    }
+    RateLimiter limiter = RedisRateLimiter.fromConfig(cfg, plans, redis);
     AccessLog accessLog = new AccessLog(jsonLogs);
     UsageService usageService = UsageService.create(db);
     Supplier<Services> perLoop = () -> new Services(auth, limiter, usage, validator::validate,
