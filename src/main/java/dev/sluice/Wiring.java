@@ -8,6 +8,7 @@ import dev.sluice.http.HttpTimeouts;
 import dev.sluice.logging.LogSettings;
 import dev.sluice.admin.AdminApi;
 import dev.sluice.keys.KeyAuthenticator;
+import dev.sluice.keys.KeyChanges;
 import dev.sluice.keys.KeyService;
 import dev.sluice.ratelimit.RedisRateLimiter;
 import dev.sluice.ratelimit.RateLimiter;
@@ -147,17 +148,21 @@ public final class Wiring implements AutoCloseable {
       throw e;
     }
     closeables.add(db);
-    KeyService keys = KeyService.create(db);
-    KeyAuthenticator auth = KeyAuthenticator.create(vertx, keys, cfg);
-    closeables.add(auth);
-    BatchingUsageSink usage = BatchingUsageSink.start(db, cfg);
-    closeables.add(usage);
-    RequestValidator validator = RequestValidator.openai();
-
     RedisStore redis = RedisStore.fromConfig(cfg);
     if (redis != null) {
       closeables.add(redis);
     }
+    KeyService keys = KeyService.create(db);
+    KeyAuthenticator auth = KeyAuthenticator.create(vertx, keys, cfg);
+    closeables.add(auth);
+    closeables.add(KeyChanges.listen(db, redis, auth));
+    if (redis != null) {
+      KeyChanges.publishOn(redis, keys);
+    }
+    BatchingUsageSink usage = BatchingUsageSink.start(db, cfg);
+    closeables.add(usage);
+    RequestValidator validator = RequestValidator.openai();
+
     RateLimiter limiter = RedisRateLimiter.fromConfig(cfg, plans, redis);
     AccessLog accessLog = new AccessLog(jsonLogs);
     UsageService usageService = UsageService.create(db);
