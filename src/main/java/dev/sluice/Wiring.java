@@ -63,12 +63,15 @@ public final class Wiring implements AutoCloseable {
   private final Gateway gateway;
   private final List<AutoCloseable> closeables;
   private final Duration shutdownGrace;
+  private final Duration drainDelay;
 
-  private Wiring(Vertx vertx, Gateway gateway, List<AutoCloseable> closeables, Duration shutdownGrace) {
+  private Wiring(Vertx vertx, Gateway gateway, List<AutoCloseable> closeables, Duration shutdownGrace,
+                 Duration drainDelay) {
     this.vertx = vertx;
     this.gateway = gateway;
     this.closeables = closeables;
     this.shutdownGrace = shutdownGrace;
+    this.drainDelay = drainDelay;
   }
 
   public int port() {
@@ -116,6 +119,7 @@ public final class Wiring implements AutoCloseable {
     boolean jsonLogs = LogSettings.fromConfig(cfg, System.getenv()).json();
     long maxBody = cfg.longValue("server.max_body_bytes", 1024, 1L << 31);
     Duration shutdownGrace = Duration.ofSeconds(cfg.integer("server.shutdown_grace_seconds", 0, 3600));
+    Duration drainDelay = Duration.ofMillis(cfg.integer("server.drain_delay_millis", 0, 600_000));
     HttpTimeouts timeouts = HttpTimeouts.fromConfig(cfg);
     int timeoutSeconds = cfg.integer("upstream.timeout_seconds", 1, 3600);
     int connectTimeout = cfg.integer("upstream.connect_timeout_seconds", 1, 600);
@@ -176,7 +180,7 @@ public final class Wiring implements AutoCloseable {
     return Gateway.start(vertx, hp.host(), hp.port(), timeouts, loops, perLoop,
             router -> router.route("/admin/*").subRouter(AdminApi.router(vertx, keys, usageService, adminKey, plans,
                 routing)))
-        .map(g -> new Wiring(vertx, g, closeables, shutdownGrace))
+        .map(g -> new Wiring(vertx, g, closeables, shutdownGrace, drainDelay))
         .onFailure(t -> {
           closeAll(closeables);
           vertx.close();
@@ -241,7 +245,8 @@ public final class Wiring implements AutoCloseable {
   static final int SHUTDOWN_ABORT_SECONDS = 5;
 
   /**
-   * Graceful stop: no new connections, requests in flight finish, every usage record written. Requests
+   * Graceful stop: {@code /healthz} answers 503 draining, for {@code server.drain_delay_millis} new
+   * requests are still served (a load balancer's health checks take the instance out), then no new connections, requests in flight finish, every usage record written. Requests
    * still running after the grace period are answered 503 {@code shutting_down} (a stream gets its
    * error event) and recorded so before their connections close.
    */
@@ -249,6 +254,11 @@ public final class Wiring implements AutoCloseable {
   public void close() {
     Duration grace = shutdownGrace;
     try {
+      // /healthz says draining at once; new requests are still served while the load balancer notices
+      gateway.inFlight().startDraining();
+      if (!drainDelay.isZero()) {
+        Thread.sleep(drainDelay);
+      }
       Future<Void> stopped = gateway.shutdown(grace.plusSeconds(SHUTDOWN_ABORT_SECONDS + 1));
       if (!gateway.inFlight().awaitIdle(grace)) {
         int aborted = gateway.inFlight().abortAll(ApiError.shuttingDown());

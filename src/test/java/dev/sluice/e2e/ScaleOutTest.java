@@ -17,15 +17,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three {@code sluice serve} processes on one PostgreSQL database and one Redis, as behind a load
- * balancer: limits exact across them, key changes reaching every instance within a second.
+ * balancer: limits exact across them; usage from all of them in one database, none lost when one
+ * is stopped under load. (Key changes across instances: {@link KeyChangesAcrossInstances}.)
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutTest {
   static final String ADMIN = "sk-admin-scale-out-test-0123456789";
   static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -48,6 +62,9 @@ class ScaleOutTest {
     cluster = Cluster.start(dir, 3, """
         server:
           listen: "127.0.0.1:0"
+          drain_delay_millis: 1500      # /healthz says draining this long before the listener closes
+        usage:
+          flush_interval_millis: 2000
         auth:
           admin_api_key: "%s"
         storage:
@@ -80,6 +97,7 @@ class ScaleOutTest {
   }
 
   @Test
+  @Order(1)
   void aFreeKeyHitBySixtyConcurrentRequestsOverThreeInstancesAdmitsExactlyTen() throws Exception {
     CreatedKey key = keys.create(new NewKey("free-over-three", List.of(), "free", null));
     List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
@@ -115,5 +133,82 @@ class ScaleOutTest {
         .join();
     assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
     assertThat(RateLimitHttpTest.header(next, "x-ratelimit-remaining-requests")).isEqualTo("0");
+  }
+
+  /**
+   * Last: stops the cluster. SIGTERM to one instance under load: its /healthz says draining while
+   * it finishes, every request any instance answered has its usage row in the one database.
+   */
+  @Test
+  @Order(100)
+  void sigtermToOneOfThreeUnderLoadLosesNoUsageRecordAndItsHealthSaysDraining() throws Exception {
+    CreatedKey key = keys.create(new NewKey("load-over-three", List.of(), null, null));
+    AtomicInteger responded = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch warm = new CountDownLatch(90);
+    List<Thread> clients = new ArrayList<>();
+    for (int c = 0; c < 6; c++) {
+      int client = c;
+      clients.add(Thread.ofPlatform().start(() -> {
+        for (int i = 0; !stop.get(); i++) {
+          int node = (client + i) % 3;
+          boolean stream = i % 2 == 0;
+          String body = "{\"model\":\"gpt-4o\",\"stream\":" + stream
+              + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi [chunks=5] [interval_ms=10]\"}]}";
+          try {
+            int status = RawHttp.status(cluster.ports.get(node), "POST", "/v1/chat/completions",
+                body.getBytes(StandardCharsets.UTF_8), 30_000,
+                "Authorization", "Bearer " + key.secret(), "Content-Type", "application/json");
+            if (status > 0) {
+              responded.incrementAndGet();
+            }
+            warm.countDown();
+          } catch (IOException e) {
+            // the stopped instance refuses connections: a load balancer would have moved on
+          }
+        }
+      }));
+    }
+    assertThat(warm.await(60, TimeUnit.SECONDS)).as("load running").isTrue();
+
+    SluiceProcess stopping = cluster.nodes.get(2);
+    stopping.process.toHandle().destroy();
+    String health = null;
+    while (stopping.process.isAlive() && health == null) {
+      try {
+        RawHttp.Response r = RawHttp.send(cluster.ports.get(2), "GET", "/healthz", new byte[0], 5_000);
+        if (r.status() == 503) {
+          health = r.text();
+        }
+      } catch (IOException e) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    assertThat(stopping.process.waitFor(60, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
+    assertThat(health).as("/healthz while draining").isNotNull().contains("\"status\":\"draining\"");
+    int atStop = responded.get();
+    while (responded.get() < atStop + 30) {
+      Thread.sleep(20);
+    }
+    stop.set(true);
+    for (Thread t : clients) {
+      t.join(60_000);
+    }
+    cluster.nodes.get(0).stop();
+    cluster.nodes.get(1).stop();
+
+    long rows;
+    try (Connection c = db.db().connection();
+         PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM usage_records WHERE key_id = ?")) {
+      ps.setString(1, key.key().id());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        rows = rs.getLong(1);
+      }
+    }
+    System.out.println("ScaleOutTest: " + responded.get() + " responses over 3 instances, " + rows + " usage rows");
+    assertThat(rows).as("usage rows vs responses; output %s", GracefulShutdownTest.tail(cluster.output()))
+        .isEqualTo(responded.get());
   }
 }
