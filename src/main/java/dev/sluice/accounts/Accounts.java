@@ -4,6 +4,7 @@ import dev.sluice.accounts.oauth.OAuthClient;
 import dev.sluice.accounts.oauth.OAuthSettings;
 import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
+import dev.sluice.storage.Database;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -42,7 +43,7 @@ public final class Accounts implements AutoCloseable {
     OAuthSettings oauthSettings = OAuthSettings.fromConfig(cfg);
     Duration timeout = Duration.ofSeconds(cfg.integer("upstream.timeout_seconds", 1, 3600));
     HttpClient http = httpClient(cfg);
-    AccountStore store = AccountStore.open(accountsDir(cfg), cfg.string("accounts.encryption_key"));
+    AccountStore store = openStore(cfg);
     AccountRegistry registry = new AccountRegistry(store.loadAll());
     ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
     OAuthClient oauth = new OAuthClient(oauthSettings, http, timeout);
@@ -53,6 +54,26 @@ public final class Accounts implements AutoCloseable {
     UsageClient usage = new UsageClient(http, cfg.url("upstream.codex_base_url"), cfg.string("accounts.usage_path"),
         oauthSettings.originator(), timeout);
     return new Accounts(store, registry, tokens, pool, oauth, usage, io);
+  }
+
+  /**
+   * Where the accounts are: with PostgreSQL storage the database, shared by every instance on it
+   * (a pool of its own, closed with the store); otherwise the encrypted files in {@code accounts.dir}.
+   */
+  public static AccountStore openStore(Config cfg) {
+    String url = cfg.requireString("storage.url");
+    if (!url.startsWith("jdbc:postgresql:")) {
+      return AccountStore.open(accountsDir(cfg), cfg.string("accounts.encryption_key"));
+    }
+    Database db = Database.open(url, cfg.string("storage.username"), cfg.string("storage.password"), 2);
+    try {
+      // a refresh waits at most this long for another instance's refresh of the same account
+      Duration lock = Duration.ofSeconds(cfg.integer("upstream.timeout_seconds", 1, 3600) + 5L);
+      return AccountStore.shared(accountsDir(cfg), cfg.string("accounts.encryption_key"), db, true, lock);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
   }
 
   /** {@code accounts.dir} with a leading {@code ~} expanded. */
@@ -116,5 +137,6 @@ public final class Accounts implements AutoCloseable {
   @Override
   public void close() {
     io.shutdown();
+    store.close();
   }
 }
