@@ -132,11 +132,24 @@ public final class Gateway {
    */
   private static void health(RoutingContext ctx, InFlight inFlight) {
     if (inFlight.draining()) {
-      ctx.response().setStatusCode(503).putHeader("Connection", "close").putHeader("Retry-After", "1");
+      ctx.response().setStatusCode(503).putHeader("Retry-After", "1");
       ctx.json(new JsonObject().put("status", "draining"));
     } else {
       ctx.json(new JsonObject().put("status", "ok"));
     }
+  }
+
+  /**
+   * While the gateway drains, every answer closes its connection ({@code Connection: close}), so a
+   * load balancer's kept-alive connections are gone before the listener closes and no request is
+   * sent on a connection the stop would reset.
+   */
+  private static void closeWhileDraining(RoutingContext ctx, InFlight inFlight) {
+    if (inFlight.draining()) {
+      ctx.response().putHeader("Connection", "close");
+      ctx.addEndHandler(ar -> ctx.request().connection().close());
+    }
+    ctx.next();
   }
 
   /** Every route, in order; {@code extra} routes go before the catch-all 404. */
@@ -145,6 +158,7 @@ public final class Gateway {
     RelayHandler relay = new RelayHandler(services, inFlight);
 
     router.route().handler(Gateway::requestId);
+    router.route().handler(ctx -> closeWhileDraining(ctx, inFlight));
     router.get("/healthz").handler(ctx -> health(ctx, inFlight));
     router.get("/docs/:page").handler(Gateway::docs);
     for (ApiContract contract : ApiContract.values()) {
