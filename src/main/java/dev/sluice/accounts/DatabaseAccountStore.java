@@ -85,6 +85,10 @@ final class DatabaseAccountStore extends AccountStore {
     }
   }
 
+  Database database() {
+    return db;
+  }
+
   @Override
   public String location() {
     return "the database (table chatgpt_accounts)";

@@ -1,17 +1,13 @@
 package dev.sluice.keys;
 
 import dev.sluice.storage.Database;
+import dev.sluice.storage.PostgresChannel;
 import dev.sluice.storage.RedisStore;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +23,10 @@ public final class KeyChanges implements AutoCloseable {
   public static final String PG_CHANNEL = "sluice_key_changes";
   public static final String REDIS_CHANNEL = "sluice:key-changes";
   private static final Logger LOG = LoggerFactory.getLogger(KeyChanges.class);
-  private static final int POLL_MILLIS = 250;
   private static final long RETRY_MILLIS = 1000;
 
   private final List<Thread> listeners = new ArrayList<>();
+  private PostgresChannel postgres;
   private volatile boolean closed;
 
   private KeyChanges(Database db, RedisStore redis, Consumer<String> onChange, Runnable onGap) {
@@ -39,8 +35,10 @@ public final class KeyChanges implements AutoCloseable {
           .start(() -> subscribeRedis(redis, onChange, onGap)));
     }
     if (db != null && db.dialect() == Database.Dialect.POSTGRESQL) {
-      listeners.add(Thread.ofPlatform().daemon().name("sluice-key-changes-pg")
-          .start(() -> listenPostgres(db, onChange, onGap)));
+      postgres = PostgresChannel.listen(db, PG_CHANNEL, id -> {
+        LOG.debug("key {} changed on another instance (PostgreSQL): dropped from the cache", id);
+        onChange.accept(id);
+      }, onGap);
     }
   }
 
@@ -66,10 +64,8 @@ public final class KeyChanges implements AutoCloseable {
 
   /** NOTIFY on {@value #PG_CHANNEL} (blocking; a failure is logged: the cache TTL still applies). */
   static void notifyPostgres(Database db, String keyId) {
-    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-      ps.setString(1, PG_CHANNEL);
-      ps.setString(2, keyId);
-      ps.execute();
+    try {
+      PostgresChannel.send(db, PG_CHANNEL, keyId);
     } catch (SQLException e) {
       LOG.warn("announcing the change of key {} failed: {}", keyId, e.getMessage());
     }
@@ -90,37 +86,6 @@ public final class KeyChanges implements AutoCloseable {
     }
   }
 
-  private void listenPostgres(Database db, Consumer<String> onChange, Runnable onGap) {
-    boolean warned = false;
-    while (!closed) {
-      try (Connection c = db.dedicatedConnection(); Statement st = c.createStatement()) {
-        st.execute("LISTEN " + PG_CHANNEL);
-        onGap.run();
-        if (warned) {
-          LOG.info("listening for key changes on PostgreSQL again");
-          warned = false;
-        }
-        PGConnection pg = c.unwrap(PGConnection.class);
-        while (!closed) {
-          PGNotification[] batch = pg.getNotifications(POLL_MILLIS);
-          if (batch != null) {
-            for (PGNotification n : batch) {
-              LOG.debug("key {} changed on another instance (PostgreSQL): dropped from the cache", n.getParameter());
-              onChange.accept(n.getParameter());
-            }
-          }
-        }
-      } catch (SQLException e) {
-        if (!closed && !warned) {
-          LOG.warn("listening for key changes on PostgreSQL failed ({}); retrying, keys cached meanwhile expire "
-              + "after storage.key_cache_seconds", e.getMessage());
-          warned = true;
-        }
-        sleep();
-      }
-    }
-  }
-
   private static void sleep() {
     try {
       Thread.sleep(RETRY_MILLIS);
@@ -133,5 +98,8 @@ public final class KeyChanges implements AutoCloseable {
   public void close() {
     closed = true;
     listeners.forEach(Thread::interrupt);
+    if (postgres != null) {
+      postgres.close();
+    }
   }
 }

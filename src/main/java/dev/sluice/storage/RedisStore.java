@@ -56,6 +56,7 @@ public final class RedisStore implements AutoCloseable {
   private final RedisURI uri;
   private final Duration timeout;
   private final Object lock = new Object();
+  private final Object pubSubLock = new Object();
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS - 1);
   private CompletableFuture<StatefulRedisConnection<String, String>> connection;
   private long failedAt = System.nanoTime() - RETRY_CONNECT_NANOS - 1;
@@ -63,6 +64,7 @@ public final class RedisStore implements AutoCloseable {
   private volatile boolean closed;
 
   private RedisStore(RedisURI uri, Duration timeout) {
+    uri.setTimeout(timeout);
     this.uri = uri;
     this.timeout = timeout;
     this.client = RedisClient.create();
@@ -143,7 +145,8 @@ public final class RedisStore implements AutoCloseable {
    * Blocking (connects): call from a worker thread or start-up.
    */
   public void subscribe(String channel, Consumer<String> onMessage, Runnable onReconnect) {
-    synchronized (lock) {
+    // not under `lock`: connecting blocks (up to the timeout), and admissions take `lock` on event loops
+    synchronized (pubSubLock) {
       if (pubSub == null) {
         pubSub = client.connectPubSub(StringCodec.UTF8, uri);
       }
@@ -231,6 +234,8 @@ public final class RedisStore implements AutoCloseable {
       if (connection != null && !connection.isCompletedExceptionally() && connection.isDone()) {
         connection.join().close();
       }
+    }
+    synchronized (pubSubLock) {
       if (pubSub != null) {
         pubSub.close();
       }

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ChatGPT accounts in the PostgreSQL database, shared by three {@code sluice serve} processes: the
  * account's access token has expired and 90 requests arrive at once over the three; one instance
  * refreshes (holding the account's lease), the others wait and use its new token. The fake issuer
- * rotates refresh tokens and refuses a reused one, so a second refresh would lose the account.
+ * rotates refresh tokens and refuses a reused one, so a second refresh would lose the account. And a
+ * usage limit one instance runs into rests the account on the others.
  */
 class AccountsAcrossInstancesTest {
   static final String ENCRYPTION_KEY = Base64.getEncoder().encodeToString(new byte[32]);
@@ -57,22 +58,7 @@ class AccountsAcrossInstancesTest {
           JwtClaims.parse(t.accessToken()).expiresAt(), now), null, now));
       CreatedKey key = KeyService.create(db.db()).create(new NewKey("codex-user", List.of(), null, null));
 
-      try (Cluster cluster = Cluster.start(dir, 3, """
-          server:
-            listen: "127.0.0.1:0"
-          storage:
-            url: "%s"
-            username: "%s"
-          upstream:
-            mode: codex_oauth
-            codex_base_url: "%s"
-            timeout_seconds: 20
-          oauth:
-            issuer: "%s"
-          accounts:
-            dir: "%s"
-            encryption_key: "%s"
-          """.formatted(db.url(), db.username(), backend.baseUrl(), issuer.issuer(), accountsDir, ENCRYPTION_KEY))) {
+      try (Cluster cluster = Cluster.start(dir, 3, config(db, backend, issuer, accountsDir))) {
         // the first refresh is held until all 90 requests are in, so that the instances contend for it
         CompletableFuture<Void> gate = issuer.holdRefreshes();
         List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
@@ -103,5 +89,66 @@ class AccountsAcrossInstancesTest {
         assertThat(issuer.isValidAccessToken(after.tokens().accessToken())).isTrue();
       }
     }
+  }
+
+  @Test
+  void aUsageLimitOneInstanceRunsIntoRestsTheAccountOnTheOthers() throws Exception {
+    try (FakeOAuthIssuer issuer = FakeOAuthIssuer.start(Clock.systemUTC());
+         FakeCodexBackend backend = FakeCodexBackend.start(issuer, Clock.systemUTC());
+         TestDatabases.TestDb db = TestDatabases.postgres()) {
+      Path accountsDir = Files.createDirectories(dir.resolve("accounts"));
+      AccountStore store = AccountStore.shared(accountsDir, ENCRYPTION_KEY, db.db(), false, Duration.ofSeconds(10));
+      for (String id : List.of("acct-a", "acct-b")) {
+        FakeOAuthIssuer.Issued t = issuer.issue(new FakeOAuthIssuer.Identity(id, id + "@example.com", "plus"));
+        Instant now = Instant.now();
+        store.save(Account.fromTokens(new Tokens(t.idToken(), t.accessToken(), t.refreshToken(),
+            JwtClaims.parse(t.accessToken()).expiresAt(), now), null, now));
+      }
+      CreatedKey key = KeyService.create(db.db()).create(new NewKey("codex-user", List.of(), null, null));
+      try (Cluster cluster = Cluster.start(dir, 2, config(db, backend, issuer, accountsDir))) {
+        backend.exhaust("acct-a", 300);
+        for (int i = 0; i < 3; i++) {
+          HttpResponse<String> r = cluster.post(0, "/v1/chat/completions", CHAT, "Authorization", "Bearer " + key.secret())
+              .join();
+          assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        assertThat(backend.requests()).as("instance 0 ran into acct-a's usage limit")
+            .anySatisfy(seen -> {
+              assertThat(seen.accountId()).isEqualTo("acct-a");
+              assertThat(seen.status()).isEqualTo(429);
+            });
+
+        Thread.sleep(1000);
+        int before = backend.requests().size();
+        for (int i = 0; i < 4; i++) {
+          HttpResponse<String> r = cluster.post(1, "/v1/chat/completions", CHAT, "Authorization", "Bearer " + key.secret())
+              .join();
+          assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        List<FakeCodexBackend.Seen> onInstance1 = backend.requests().subList(before, backend.requests().size());
+        assertThat(onInstance1).as("instance 1 never tries the resting account")
+            .extracting(FakeCodexBackend.Seen::accountId).containsOnly("acct-b");
+      }
+    }
+  }
+
+  private static String config(TestDatabases.TestDb db, FakeCodexBackend backend, FakeOAuthIssuer issuer,
+                               Path accountsDir) {
+    return """
+        server:
+          listen: "127.0.0.1:0"
+        storage:
+          url: "%s"
+          username: "%s"
+        upstream:
+          mode: codex_oauth
+          codex_base_url: "%s"
+          timeout_seconds: 20
+        oauth:
+          issuer: "%s"
+        accounts:
+          dir: "%s"
+          encryption_key: "%s"
+        """.formatted(db.url(), db.username(), backend.baseUrl(), issuer.issuer(), accountsDir, ENCRYPTION_KEY);
   }
 }

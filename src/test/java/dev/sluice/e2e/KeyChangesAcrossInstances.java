@@ -10,9 +10,11 @@ import dev.sluice.keys.NewKey;
 import dev.sluice.storage.Database;
 import io.vertx.core.Vertx;
 import java.net.http.HttpResponse;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -81,6 +83,13 @@ abstract class KeyChangesAcrossInstances {
       db.close();
     }
     cleanUp();
+    if (dir != null) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException ignored) {
+        // a temporary directory
+      }
+    }
   }
 
   @Test
