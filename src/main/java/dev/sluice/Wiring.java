@@ -10,11 +10,13 @@ import dev.sluice.admin.AdminApi;
 import dev.sluice.admin.AdminAuth;
 import dev.sluice.admin.Console;
 import dev.sluice.keys.KeyAuthenticator;
+import dev.sluice.keys.KeyChanges;
 import dev.sluice.keys.KeyService;
-import dev.sluice.ratelimit.InMemoryRateLimiter;
+import dev.sluice.ratelimit.RedisRateLimiter;
 import dev.sluice.ratelimit.RateLimiter;
 import dev.sluice.ratelimit.Plans;
 import dev.sluice.storage.Database;
+import dev.sluice.storage.RedisStore;
 import dev.sluice.usage.BatchingUsageSink;
 import dev.sluice.usage.UsageService;
 import dev.sluice.validation.RequestValidator;
@@ -66,12 +68,15 @@ public final class Wiring implements AutoCloseable {
   private final Gateway gateway;
   private final List<AutoCloseable> closeables;
   private final Duration shutdownGrace;
+  private final Duration drainDelay;
 
-  private Wiring(Vertx vertx, Gateway gateway, List<AutoCloseable> closeables, Duration shutdownGrace) {
+  private Wiring(Vertx vertx, Gateway gateway, List<AutoCloseable> closeables, Duration shutdownGrace,
+                 Duration drainDelay) {
     this.vertx = vertx;
     this.gateway = gateway;
     this.closeables = closeables;
     this.shutdownGrace = shutdownGrace;
+    this.drainDelay = drainDelay;
   }
 
   public int port() {
@@ -124,6 +129,7 @@ public final class Wiring implements AutoCloseable {
     boolean jsonLogs = LogSettings.fromConfig(cfg, System.getenv()).json();
     long maxBody = cfg.longValue("server.max_body_bytes", 1024, 1L << 31);
     Duration shutdownGrace = Duration.ofSeconds(cfg.integer("server.shutdown_grace_seconds", 0, 3600));
+    Duration drainDelay = Duration.ofMillis(cfg.integer("server.drain_delay_millis", 0, 600_000));
     HttpTimeouts timeouts = HttpTimeouts.fromConfig(cfg);
     int timeoutSeconds = cfg.integer("upstream.timeout_seconds", 1, 3600);
     int connectTimeout = cfg.integer("upstream.connect_timeout_seconds", 1, 600);
@@ -158,14 +164,22 @@ public final class Wiring implements AutoCloseable {
       throw e;
     }
     closeables.add(db);
+    RedisStore redis = RedisStore.fromConfig(cfg);
+    if (redis != null) {
+      closeables.add(redis);
+    }
     KeyService keys = KeyService.create(db);
     KeyAuthenticator auth = KeyAuthenticator.create(vertx, keys, cfg);
     closeables.add(auth);
+    closeables.add(KeyChanges.listen(db, redis, auth));
+    if (redis != null) {
+      KeyChanges.publishOn(redis, keys);
+    }
     BatchingUsageSink usage = BatchingUsageSink.start(db, cfg);
     closeables.add(usage);
     RequestValidator validator = RequestValidator.openai();
 
-    RateLimiter limiter = InMemoryRateLimiter.create(plans);
+    RateLimiter limiter = RedisRateLimiter.fromConfig(cfg, plans, redis);
     AccessLog accessLog = new AccessLog(jsonLogs);
     UsageService usageService = UsageService.create(db);
     Observed observed = Observed.create(cfg, routing, plans, usage, accounts);
@@ -186,7 +200,7 @@ public final class Wiring implements AutoCloseable {
           Console.mount(router, cfg, adminAuth, adminApi);
         })
         .compose(g -> observed.listen(vertx, cfg, g.inFlight()::count, closeables).map(g))
-        .map(g -> new Wiring(vertx, g, closeables, shutdownGrace))
+        .map(g -> new Wiring(vertx, g, closeables, shutdownGrace, drainDelay))
         .onFailure(t -> {
           closeAll(closeables);
           vertx.close();
@@ -258,7 +272,8 @@ public final class Wiring implements AutoCloseable {
   static final int SHUTDOWN_ABORT_SECONDS = 5;
 
   /**
-   * Graceful stop: no new connections, requests in flight finish, every usage record written. Requests
+   * Graceful stop: {@code /healthz} answers 503 draining, for {@code server.drain_delay_millis} new
+   * requests are still served (a load balancer's health checks take the instance out), then no new connections, requests in flight finish, every usage record written. Requests
    * still running after the grace period are answered 503 {@code shutting_down} (a stream gets its
    * error event) and recorded so before their connections close.
    */
@@ -266,6 +281,11 @@ public final class Wiring implements AutoCloseable {
   public void close() {
     Duration grace = shutdownGrace;
     try {
+      // /healthz says draining at once; new requests are still served while the load balancer notices
+      gateway.inFlight().startDraining();
+      if (!drainDelay.isZero()) {
+        Thread.sleep(drainDelay);
+      }
       Future<Void> stopped = gateway.shutdown(grace.plusSeconds(SHUTDOWN_ABORT_SECONDS + 1));
       if (!gateway.inFlight().awaitIdle(grace)) {
         int aborted = gateway.inFlight().abortAll(ApiError.shuttingDown());

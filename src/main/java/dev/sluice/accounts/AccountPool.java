@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * Chooses the ChatGPT account for each upstream request.
@@ -71,6 +72,7 @@ public final class AccountPool {
   private final ConcurrentHashMap<String, Health> health = new ConcurrentHashMap<>();
   private final Cache<String, String> sticky;
   private final AtomicLong picks = new AtomicLong();
+  private volatile BiConsumer<String, Instant> cooldownListener = (id, until) -> { };
 
   public AccountPool(AccountRegistry registry, Clock clock, PoolSettings settings) {
     this.registry = registry;
@@ -179,9 +181,23 @@ public final class AccountPool {
       Instant known = fullWindowReset(healthOf(accountId), now);
       until = known != null ? known : now.plus(settings.defaultCooldown());
     }
-    Instant end = until;
-    update(accountId, h -> new Health(h.primary(), h.secondary(), h.observedAt(), end, h.failures(), h.backoffUntil(),
-        h.lastPick()));
+    coolDown(accountId, until);
+    cooldownListener.accept(accountId, until);
+  }
+
+  /**
+   * Called with the account and the end of its rest whenever a usage limit puts an account on a
+   * cooldown here, so that other instances can apply it too ({@link #coolDown}).
+   */
+  public void onCooldown(BiConsumer<String, Instant> listener) {
+    this.cooldownListener = listener;
+  }
+
+  /** Rests the account until {@code until} (another instance saw its usage limit); never shortens a rest. */
+  public void coolDown(String accountId, Instant until) {
+    update(accountId, h -> new Health(h.primary(), h.secondary(), h.observedAt(),
+        h.cooldownUntil() != null && h.cooldownUntil().isAfter(until) ? h.cooldownUntil() : until, h.failures(),
+        h.backoffUntil(), h.lastPick()));
   }
 
   /** The reset a usage-limit error names, or null when it names none that is usable. */

@@ -3,6 +3,7 @@ package dev.sluice.accounts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.json.Json;
+import dev.sluice.storage.Database;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -24,6 +26,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -34,7 +37,7 @@ import java.util.stream.Stream;
  *
  * <p>All methods do blocking file IO: call them from a worker thread, never from an event loop.
  */
-public class AccountStore {
+public class AccountStore implements AutoCloseable {
   public static final String KEY_FILE = "secret.key";
   static final String SUFFIX = ".enc";
   private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
@@ -62,14 +65,29 @@ public class AccountStore {
    * @param configuredKey base64 (standard or url-safe) of 32 bytes, or empty to use the key file
    */
   public static AccountStore open(Path dir, String configuredKey) {
+    return new AccountStore(dir, key(dir, configuredKey));
+  }
+
+  /**
+   * The accounts in {@code db}, shared by every instance on it (see {@link DatabaseAccountStore});
+   * {@code dir} still holds the key file when no key is configured.
+   *
+   * @param ownsDatabase whether closing the store closes {@code db}
+   * @param lockTimeout longest wait for another instance's refresh of the same account
+   */
+  public static AccountStore shared(Path dir, String configuredKey, Database db, boolean ownsDatabase,
+                                    Duration lockTimeout) {
+    return new DatabaseAccountStore(dir, key(dir, configuredKey), db, ownsDatabase, lockTimeout);
+  }
+
+  private static byte[] key(Path dir, String configuredKey) {
     try {
       createDir(dir);
     } catch (IOException e) {
       throw new AccountStoreException("cannot create " + dir + ": " + e.getMessage(), e);
     }
-    byte[] key = configuredKey == null || configuredKey.isBlank() ? keyFromFile(dir.resolve(KEY_FILE))
+    return configuredKey == null || configuredKey.isBlank() ? keyFromFile(dir.resolve(KEY_FILE))
         : decodeKey(configuredKey.trim(), "accounts.encryption_key");
-    return new AccountStore(dir, key);
   }
 
   public Path dir() {
@@ -97,10 +115,62 @@ public class AccountStore {
 
   /** Writes one account (atomically replacing its file). */
   public void save(Account account) {
+    writeAtomically(fileOf(account.id()), seal(account).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** Where the accounts are kept, for messages. */
+  public String location() {
+    return dir.toString();
+  }
+
+  /** One account's stored state, read for a token refresh; writes through it keep the lease. */
+  public interface Lease {
+    /** The account as stored now (empty: signed out). */
+    Optional<Account> current();
+
+    void save(Account account);
+  }
+
+  /**
+   * Runs {@code work} (blocking) holding the account's refresh lease: here, in one process, the
+   * caller's own single-flight is the lease and reads and writes go to the file. A store shared by
+   * several instances holds a lock across them (see {@link DatabaseAccountStore}).
+   */
+  public <T> T withLease(String accountId, Function<Lease, T> work) {
+    return work.apply(new Lease() {
+      @Override
+      public Optional<Account> current() {
+        return load(accountId);
+      }
+
+      @Override
+      public void save(Account account) {
+        AccountStore.this.save(account);
+      }
+    });
+  }
+
+  /** The account's JSON, encrypted with the store's key. */
+  String seal(Account account) {
     byte[] json = Json.write(toJson(account)).getBytes(StandardCharsets.UTF_8);
     String sealed = box.seal(json);
     java.util.Arrays.fill(json, (byte) 0);
-    writeAtomically(fileOf(account.id()), sealed.getBytes(StandardCharsets.US_ASCII));
+    return sealed;
+  }
+
+  /** The account sealed by {@link #seal}; {@code where} names it in errors. */
+  Account unseal(String sealed, String where) {
+    try {
+      return fromJson(Json.MAPPER.readTree(box.open(sealed)));
+    } catch (GeneralSecurityException e) {
+      throw new AccountStoreException("cannot decrypt " + where + " (wrong accounts.encryption_key or damaged)", e);
+    } catch (IOException e) {
+      throw new AccountStoreException("cannot read " + where + ": " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  @Override
+  public void close() {
   }
 
   /** Removes an account; false when there was none. */
@@ -119,14 +189,13 @@ public class AccountStore {
   }
 
   private Account read(Path f) {
+    String sealed;
     try {
-      byte[] plain = box.open(Files.readString(f, StandardCharsets.US_ASCII));
-      return fromJson(Json.MAPPER.readTree(plain));
-    } catch (GeneralSecurityException e) {
-      throw new AccountStoreException("cannot decrypt " + f + " (wrong accounts.encryption_key or a damaged file)", e);
+      sealed = Files.readString(f, StandardCharsets.US_ASCII);
     } catch (IOException e) {
       throw new AccountStoreException("cannot read " + f + ": " + e.getClass().getSimpleName(), e);
     }
+    return unseal(sealed, f.toString());
   }
 
   static ObjectNode toJson(Account a) {

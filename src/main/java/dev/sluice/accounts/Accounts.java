@@ -5,6 +5,12 @@ import dev.sluice.accounts.oauth.OAuthClient;
 import dev.sluice.accounts.oauth.OAuthSettings;
 import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
+import dev.sluice.storage.Database;
+import dev.sluice.storage.PostgresChannel;
+import java.sql.SQLException;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -21,6 +27,7 @@ import java.util.concurrent.Executors;
  * {@link #fromConfig} reads the account files (blocking): call it at start-up or on a worker.
  */
 public final class Accounts implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
   private final AccountStore store;
   private final AccountRegistry registry;
   private final TokenManager tokens;
@@ -28,6 +35,7 @@ public final class Accounts implements AutoCloseable {
   private final OAuthClient oauth;
   private final UsageClient usage;
   private final ExecutorService io;
+  private PostgresChannel cooldowns;
 
   private Accounts(AccountStore store, AccountRegistry registry, TokenManager tokens, AccountPool pool,
                    OAuthClient oauth, UsageClient usage, ExecutorService io) {
@@ -44,7 +52,7 @@ public final class Accounts implements AutoCloseable {
     OAuthSettings oauthSettings = OAuthSettings.fromConfig(cfg);
     Duration timeout = Duration.ofSeconds(cfg.integer("upstream.timeout_seconds", 1, 3600));
     HttpClient http = httpClient(cfg);
-    AccountStore store = AccountStore.open(accountsDir(cfg), cfg.string("accounts.encryption_key"));
+    AccountStore store = openStore(cfg);
     AccountRegistry registry = new AccountRegistry(store.loadAll());
     ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
     OAuthClient oauth = new OAuthClient(oauthSettings, http, timeout);
@@ -54,7 +62,58 @@ public final class Accounts implements AutoCloseable {
     AccountPool pool = new AccountPool(registry, clock, PoolSettings.fromConfig(cfg));
     UsageClient usage = new UsageClient(http, cfg.url("upstream.codex_base_url"), cfg.string("accounts.usage_path"),
         oauthSettings.originator(), timeout);
-    return new Accounts(store, registry, tokens, pool, oauth, usage, io);
+    Accounts accounts = new Accounts(store, registry, tokens, pool, oauth, usage, io);
+    if (store instanceof DatabaseAccountStore shared) {
+      accounts.shareCooldowns(shared.database());
+    }
+    return accounts;
+  }
+
+  /** PostgreSQL channel of the usage-limit cooldowns an instance saw: {@code "<epoch ms> <account id>"}. */
+  static final String COOLDOWN_CHANNEL = "sluice_account_cooldowns";
+
+  /**
+   * A usage limit one instance runs into rests the account on every instance on the database: sent
+   * with NOTIFY (on the io executor, never the caller's thread), applied from LISTEN.
+   */
+  private void shareCooldowns(Database db) {
+    pool.onCooldown((id, until) -> io.execute(() -> {
+      try {
+        PostgresChannel.send(db, COOLDOWN_CHANNEL, until.toEpochMilli() + " " + id);
+      } catch (SQLException | RuntimeException e) {
+        LOG.warn("announcing the usage-limit cooldown of account {} failed: {}", id, e.getMessage());
+      }
+    }));
+    cooldowns = PostgresChannel.listen(db, COOLDOWN_CHANNEL, message -> {
+      int space = message.indexOf(' ');
+      try {
+        Instant until = Instant.ofEpochMilli(Long.parseLong(message.substring(0, space)));
+        pool.coolDown(message.substring(space + 1), until);
+        LOG.debug("account {} rests until {} (a usage limit seen by another instance)", message.substring(space + 1), until);
+      } catch (RuntimeException e) {
+        LOG.debug("ignored cooldown notification '{}'", message);
+      }
+    }, () -> { });
+  }
+
+  /**
+   * Where the accounts are: with PostgreSQL storage the database, shared by every instance on it
+   * (a pool of its own, closed with the store); otherwise the encrypted files in {@code accounts.dir}.
+   */
+  public static AccountStore openStore(Config cfg) {
+    String url = cfg.requireString("storage.url");
+    if (!url.startsWith("jdbc:postgresql:")) {
+      return AccountStore.open(accountsDir(cfg), cfg.string("accounts.encryption_key"));
+    }
+    Database db = Database.open(url, cfg.string("storage.username"), cfg.string("storage.password"), 2);
+    try {
+      // a refresh waits at most this long for another instance's refresh of the same account
+      Duration lock = Duration.ofSeconds(cfg.integer("upstream.timeout_seconds", 1, 3600) + 5L);
+      return AccountStore.shared(accountsDir(cfg), cfg.string("accounts.encryption_key"), db, true, lock);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
   }
 
   /** {@code accounts.dir} with a leading {@code ~} expanded. */
@@ -139,6 +198,10 @@ public final class Accounts implements AutoCloseable {
 
   @Override
   public void close() {
+    if (cooldowns != null) {
+      cooldowns.close();
+    }
     io.shutdown();
+    store.close();
   }
 }

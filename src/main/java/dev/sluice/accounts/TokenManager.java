@@ -2,10 +2,13 @@ package dev.sluice.accounts;
 
 import dev.sluice.accounts.oauth.OAuthClient;
 import dev.sluice.accounts.oauth.OAuthException;
+import dev.sluice.accounts.oauth.TokenResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,8 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands out valid access tokens, refreshing them ahead of expiry, when they are older than the
  * maximum age, and once after an upstream 401. At most one refresh per account runs at a time;
- * concurrent callers share it. Before refreshing, the account file is re-read so that tokens another
- * process (e.g. {@code sluice auth login}) wrote are used instead of a stale refresh token. A rotated
+ * concurrent callers share it; with a store shared by several instances one refresh per account runs
+ * across all of them ({@link AccountStore#withLease}). Before refreshing, the stored account is
+ * re-read so that tokens another process (another instance, {@code sluice auth login}) wrote are
+ * used instead of a stale refresh token. A rotated
  * refresh token is written to the store before the new access token is handed out. An answer that
  * means "sign in again" marks the account {@link AccountState#NEEDS_SIGN_IN} (persisted) and is
  * not retried.
@@ -119,65 +124,91 @@ public final class TokenManager {
     return mine.copy();
   }
 
+  /**
+   * On an {@code io} thread, holding the account's refresh lease (across instances when the store is
+   * shared): re-reads the account, refreshes only if that is still due, stores the result, then
+   * hands it out. Blocking inside: the io executor runs virtual threads.
+   */
   private CompletableFuture<AccessToken> doRefresh(String accountId, String rejected) {
-    return CompletableFuture.supplyAsync(() -> store.load(accountId), io)
-        .exceptionally(e -> {
-          LOG.warn("cannot re-read account {} before refreshing: {}", accountId, unwrap(e).getMessage());
-          return registry.get(accountId);
-        })
-        .thenCompose(disk -> {
-          Account mem = registry.get(accountId).orElse(null);
-          if (disk.isEmpty()) {
-            registry.remove(accountId);
-            throw new TokenException(accountId, TokenException.Kind.UNKNOWN_ACCOUNT, "signed out", null);
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return store.withLease(accountId, lease -> refreshLeased(accountId, rejected, lease));
+      } catch (AccountStoreException e) {
+        // the store cannot be read or locked: refresh from memory, as one process would
+        LOG.warn("cannot re-read account {} before refreshing: {}", accountId, e.getMessage());
+        return refreshLeased(accountId, rejected, new AccountStore.Lease() {
+          @Override
+          public Optional<Account> current() {
+            return registry.get(accountId);
           }
-          Account cur = mem == null || newer(disk.get(), mem) ? disk.get() : mem;
-          registry.put(cur);
-          if (!cur.active()) {
-            throw signIn(cur);
+
+          @Override
+          public void save(Account account) {
+            store.save(account);
           }
-          boolean due = needsRefresh(cur) || (rejected != null && rejected.equals(cur.tokens().accessToken()));
-          if (!due) {
-            return CompletableFuture.completedFuture(access(cur));
-          }
-          if (cur.tokens().refreshToken() == null) {
-            return markSignIn(cur, "no_refresh_token");
-          }
-          Account base = cur;
-          return oauth.refresh(base.tokens().refreshToken()).handle((resp, err) -> {
-            if (err == null) {
-              Instant now = clock.instant();
-              return persistThenUse(base.withTokens(base.tokens().refreshedWith(resp, now), now));
-            }
-            Throwable cause = unwrap(err);
-            if (cause instanceof OAuthException o && o.requiresSignIn()) {
-              return markSignIn(base, o.errorCode());
-            }
-            LOG.warn("token refresh for account {} failed: {}", accountId, cause.getMessage());
-            return CompletableFuture.<AccessToken>failedFuture(new TokenException(accountId,
-                TokenException.Kind.TRANSIENT, cause.getMessage(), cause));
-          }).thenCompose(f -> f);
         });
-  }
-
-  private CompletableFuture<AccessToken> persistThenUse(Account updated) {
-    return CompletableFuture.runAsync(() -> store.save(updated), io).handle((v, e) -> {
-      if (e != null) {
-        LOG.error("refreshed tokens of account {} could not be written ({}); they are kept in memory",
-            updated.id(), unwrap(e).getMessage());
       }
-      registry.put(updated);
-      return access(updated);
-    });
+    }, io);
   }
 
-  private CompletableFuture<AccessToken> markSignIn(Account a, String reason) {
+  private AccessToken refreshLeased(String accountId, String rejected, AccountStore.Lease lease) {
+    Optional<Account> stored;
+    try {
+      stored = lease.current();
+    } catch (AccountStoreException e) {
+      LOG.warn("cannot re-read account {} before refreshing: {}", accountId, e.getMessage());
+      stored = registry.get(accountId);
+    }
+    Account mem = registry.get(accountId).orElse(null);
+    if (stored.isEmpty()) {
+      registry.remove(accountId);
+      throw new TokenException(accountId, TokenException.Kind.UNKNOWN_ACCOUNT, "signed out", null);
+    }
+    Account cur = mem == null || newer(stored.get(), mem) ? stored.get() : mem;
+    registry.put(cur);
+    if (!cur.active()) {
+      throw signIn(cur);
+    }
+    boolean due = needsRefresh(cur) || (rejected != null && rejected.equals(cur.tokens().accessToken()));
+    if (!due) {
+      return access(cur);
+    }
+    if (cur.tokens().refreshToken() == null) {
+      throw markSignIn(cur, "no_refresh_token", lease);
+    }
+    TokenResponse resp;
+    try {
+      resp = oauth.refresh(cur.tokens().refreshToken()).join();
+    } catch (CompletionException | CancellationException err) {
+      Throwable cause = unwrap(err);
+      if (cause instanceof OAuthException o && o.requiresSignIn()) {
+        throw markSignIn(cur, o.errorCode(), lease);
+      }
+      LOG.warn("token refresh for account {} failed: {}", accountId, cause.getMessage());
+      throw new TokenException(accountId, TokenException.Kind.TRANSIENT, cause.getMessage(), cause);
+    }
+    Instant now = clock.instant();
+    Account updated = cur.withTokens(cur.tokens().refreshedWith(resp, now), now);
+    try {
+      lease.save(updated);
+    } catch (RuntimeException e) {
+      LOG.error("refreshed tokens of account {} could not be written ({}); they are kept in memory",
+          updated.id(), e.getMessage());
+    }
+    registry.put(updated);
+    return access(updated);
+  }
+
+  private TokenException markSignIn(Account a, String reason, AccountStore.Lease lease) {
     Account marked = a.needingSignIn(reason, clock.instant());
     LOG.warn("account {} must sign in again ({}); it is no longer used", a.id(), reason);
-    return CompletableFuture.runAsync(() -> store.save(marked), io).handle((v, e) -> {
-      registry.put(marked);
-      throw signIn(marked);
-    });
+    try {
+      lease.save(marked);
+    } catch (RuntimeException e) {
+      LOG.warn("cannot write account {}: {}", a.id(), e.getMessage());
+    }
+    registry.put(marked);
+    return signIn(marked);
   }
 
   private static boolean newer(Account disk, Account mem) {

@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
  * GET    /admin/keys/{ref}         → key               (ref: id or unique prefix)
  * POST   /admin/keys/{ref}/revoke  → key               (also DELETE /admin/keys/{ref})
  * POST   /admin/keys/{ref}/rotate  → key with "key"
+ * POST   /admin/keys/{ref}/plan    {"plan": "pro" | null} → key  (null: unlimited)
  * GET    /admin/usage?key=&amp;since=&amp;by=model|key|day → {"object":"list","by","data":[row...],"total":row}
  *        (&amp;format=csv: the same rows as CSV)
  * GET    /admin/upstreams          → {"object":"list","data":[upstream health...],"routes":[...]}
@@ -129,6 +130,8 @@ public final class AdminApi {
     r.post("/keys/:ref/revoke").handler(api::revoke);
     r.delete("/keys/:ref").handler(api::revoke);
     r.post("/keys/:ref/rotate").handler(api::rotate);
+    r.post("/keys/:ref/plan").handler(AdminApi::noMultipart);
+    r.post("/keys/:ref/plan").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(api::setPlan);
     r.get("/usage").handler(api::usage);
     if (api.views.requests() != null) {
       r.get("/requests").handler(api::requests);
@@ -226,6 +229,32 @@ public final class AdminApi {
   private void rotate(RoutingContext ctx) {
     String ref = ctx.pathParam("ref");
     blocking(ctx, 200, () -> keys.rotate(ref), this::createdJson);
+  }
+
+  private void setPlan(RoutingContext ctx) {
+    String ref = ctx.pathParam("ref");
+    JsonNode body;
+    try {
+      String text = ctx.body().asString(StandardCharsets.UTF_8.name());
+      body = text == null || text.isBlank() ? null : Json.parse(text);
+    } catch (Exception e) {
+      body = null;
+    }
+    JsonNode given = body instanceof ObjectNode obj ? obj.get("plan") : null;
+    if (given == null || !(given.isTextual() || given.isNull())) {
+      fail(ctx, ApiError.invalidParam("plan", "expected a JSON object {\"plan\": \"<plan>\"} (null: unlimited)"));
+      return;
+    }
+    String plan = given.isNull() || given.asText().isBlank() ? null : given.asText().trim();
+    if (plans != null) {
+      try {
+        plans.requireKnown(plan);
+      } catch (IllegalArgumentException e) {
+        fail(ctx, ApiError.invalidParam("plan", e.getMessage()));
+        return;
+      }
+    }
+    blocking(ctx, 200, () -> keys.setPlan(ref, plan), k -> keyJson(k, keys.clock().instant()));
   }
 
   private void usage(RoutingContext ctx) {

@@ -98,7 +98,7 @@ public final class AuthCommand implements Runnable {
 
     void signedIn(Account a, AccountStore store) {
       out().println("Signed in account " + a.id() + describe(a) + ".");
-      out().println("Accounts stored in " + store.dir() + ": " + store.loadAll().size());
+      out().println("Accounts stored in " + store.location() + ": " + store.loadAll().size());
       out().flush();
     }
   }
@@ -186,10 +186,11 @@ public final class AuthCommand implements Runnable {
         return fail("no such file: " + f);
       }
       Account a = CodexAuthImport.read(f, Instant.now());
-      AccountStore store = AccountStore.open(Accounts.accountsDir(cfg), cfg.string("accounts.encryption_key"));
-      a = save(store, a);
-      out().println("Imported from " + f + ".");
-      signedIn(a, store);
+      try (AccountStore store = Accounts.openStore(cfg)) {
+        a = save(store, a);
+        out().println("Imported from " + f + ".");
+        signedIn(a, store);
+      }
       return 0;
     }
   }
@@ -318,7 +319,12 @@ public final class AuthCommand implements Runnable {
 
     @Override
     int run(Config cfg) {
-      AccountStore store = AccountStore.open(Accounts.accountsDir(cfg), cfg.string("accounts.encryption_key"));
+      try (AccountStore store = Accounts.openStore(cfg)) {
+        return logout(store);
+      }
+    }
+
+    private int logout(AccountStore store) {
       List<Account> matches = store.loadAll().stream()
           .filter(a -> a.id().equals(account) || account.equalsIgnoreCase(a.email() == null ? "" : a.email()))
           .toList();

@@ -6,10 +6,12 @@ import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
 import dev.sluice.keys.ApiKey;
 import dev.sluice.keys.CreatedKey;
+import dev.sluice.keys.KeyChanges;
 import dev.sluice.keys.KeyService;
 import dev.sluice.keys.NewKey;
 import dev.sluice.ratelimit.Plans;
 import dev.sluice.storage.Database;
+import dev.sluice.storage.RedisStore;
 import dev.sluice.storage.StorageException;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "keys", mixinStandardHelpOptions = true,
     description = "Manage API keys (stored as hashes; a key is shown only when created or rotated).",
     subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class,
-        KeysCommand.Rotate.class})
+        KeysCommand.Rotate.class, KeysCommand.SetPlan.class})
 public final class KeysCommand implements Runnable {
   @Spec
   CommandLine.Model.CommandSpec spec;
@@ -48,8 +50,18 @@ public final class KeysCommand implements Runnable {
     PrintWriter err = spec.commandLine().getErr();
     try {
       Config cfg = config.load();
+      // changes reach running instances: NOTIFY on PostgreSQL (KeyService), and Redis when set
+      RedisStore redis = RedisStore.fromConfig(cfg);
       try (Database db = Database.open(cfg)) {
-        work.run(KeyService.create(db), db, spec.commandLine().getOut());
+        KeyService keys = KeyService.create(db);
+        if (redis != null) {
+          KeyChanges.publishOn(redis, keys);
+        }
+        work.run(keys, db, spec.commandLine().getOut());
+      } finally {
+        if (redis != null) {
+          redis.close();
+        }
       }
       spec.commandLine().getOut().flush();
       return 0;
@@ -156,6 +168,29 @@ public final class KeysCommand implements Runnable {
         out.println("Rotated key " + created.key().id() + " \"" + created.key().name() + "\"; the old key no longer works.");
         out.println(created.secret());
         out.println("This is the only time the key is shown; store it now.");
+      });
+    }
+  }
+
+  @Command(name = "plan", mixinStandardHelpOptions = true,
+      description = "Put a key on another plan (\"\" or \"none\": unlimited); running instances apply it at once.")
+  static final class SetPlan implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    ConfigOption config;
+    @Parameters(index = "0", paramLabel = "ID|PREFIX", description = "Key id, unique prefix (as listed) or unique name.")
+    String ref;
+    @Parameters(index = "1", paramLabel = "PLAN", description = "A configured plan.")
+    String plan;
+
+    @Override
+    public Integer call() {
+      String p = plan.isBlank() || plan.equalsIgnoreCase("none") ? null : plan.trim();
+      return withKeys(spec, config, (keys, db, out) -> {
+        requireKnownPlan(config.load(), p);
+        ApiKey k = keys.setPlan(ref, p);
+        out.println("Key " + k.id() + " \"" + k.name() + "\" is now on plan " + orDash(k.plan(), "unlimited"));
       });
     }
   }

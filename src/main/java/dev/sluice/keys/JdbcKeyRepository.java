@@ -93,6 +93,17 @@ public final class JdbcKeyRepository implements KeyRepository {
   }
 
   @Override
+  public boolean setPlan(String id, String plan) {
+    return Jdbc.run(db, "changing a key's plan", c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET plan = ? WHERE id = ?")) {
+        ps.setString(1, plan);
+        ps.setString(2, id);
+        return ps.executeUpdate() > 0;
+      }
+    });
+  }
+
+  @Override
   public void touch(Map<String, Instant> lastUse) {
     if (lastUse.isEmpty()) {
       return;

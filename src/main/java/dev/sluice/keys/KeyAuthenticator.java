@@ -158,6 +158,15 @@ public final class KeyAuthenticator implements Authenticator, AutoCloseable {
     cache.asMap().values().removeIf(v -> v.isPresent() && v.get().id().equals(keyId));
   }
 
+  /**
+   * Drops every cached key: after a gap in the change announcements (a reconnect), when changes
+   * may have been missed.
+   */
+  public void invalidateAll() {
+    invalidations.incrementAndGet();
+    cache.invalidateAll();
+  }
+
   /** Writes pending last-use times on a worker; completes when written. */
   public Future<Void> flushLastUse() {
     Map<String, Instant> batch = takePending();

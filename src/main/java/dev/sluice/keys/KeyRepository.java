@@ -25,6 +25,9 @@ public interface KeyRepository {
   /** Replaces the key's hash and prefix; false when there is no such key. */
   boolean replaceHash(String id, String newHash, String newPrefix);
 
+  /** Sets the key's plan (null: unlimited); false when there is no such key. */
+  boolean setPlan(String id, String plan);
+
   /** Raises last_used_at of each key id to the given time (never lowers it). */
   void touch(Map<String, Instant> lastUse);
 }

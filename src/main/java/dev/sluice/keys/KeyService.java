@@ -42,8 +42,16 @@ public final class KeyService {
     this.random = random;
   }
 
+  /**
+   * The key service of {@code db}. On PostgreSQL every change is also announced to the other
+   * instances on the database ({@link KeyChanges}), whichever process made it.
+   */
   public static KeyService create(Database db) {
-    return new KeyService(new JdbcKeyRepository(db), Clock.systemUTC(), new SecureRandom());
+    KeyService keys = new KeyService(new JdbcKeyRepository(db), Clock.systemUTC(), new SecureRandom());
+    if (db.dialect() == Database.Dialect.POSTGRESQL) {
+      keys.onChange(id -> KeyChanges.notifyPostgres(db, id));
+    }
+    return keys;
   }
 
   public Clock clock() {
@@ -160,6 +168,15 @@ public final class KeyService {
     return new CreatedKey(updated, secret);
   }
 
+  /** Puts the key on another plan (null or blank: unlimited); its next request is limited by it. */
+  public ApiKey setPlan(String ref, String plan) {
+    ApiKey key = resolve(ref);
+    String p = plan == null || plan.isBlank() ? null : plan.trim();
+    repository.setPlan(key.id(), p);
+    changed(key.id());
+    return repository.findById(key.id()).orElse(key);
+  }
+
   /** The stored key with this hash, whatever its state. */
   public Optional<ApiKey> findByHash(String keyHash) {
     return repository.findByHash(keyHash);
@@ -169,7 +186,7 @@ public final class KeyService {
     repository.touch(lastUse);
   }
 
-  /** Called with the key id after a revocation or rotation through this service. */
+  /** Called with the key id after a revocation, rotation or plan change through this service. */
   public void onChange(Consumer<String> listener) {
     changeListeners.add(listener);
   }

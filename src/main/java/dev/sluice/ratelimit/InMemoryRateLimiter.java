@@ -3,21 +3,13 @@ package dev.sluice.ratelimit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import dev.sluice.error.ApiError;
 import dev.sluice.keys.Principal;
 import dev.sluice.api.EndpointClass;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * bucket may go negative, and the key's chat and embeddings requests are refused until it refills.
  */
 public final class InMemoryRateLimiter implements RateLimiter {
-  static final long MINUTE_NANOS = 60_000_000_000L;
+  static final long MINUTE_NANOS = PlanLimits.MINUTE_NANOS;
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryRateLimiter.class);
 
   private enum Bucket { CHAT, IMAGES, EMBEDDINGS, TOKENS }
@@ -41,25 +33,15 @@ public final class InMemoryRateLimiter implements RateLimiter {
   private record BucketKey(String keyId, Bucket bucket) {
   }
 
-  private record PlanLimits(Plan plan, Map<EndpointClass, Gcra> requests, Gcra tokens) {
-  }
-
-  private final Map<String, PlanLimits> limits = new HashMap<>();
-  private final Set<String> warnedPlans = ConcurrentHashMap.newKeySet();
-  private final Plans plans;
+  private final PlanLimits limits;
   private final LongSupplier ticker;
   private final Clock wallClock;
   private final Cache<BucketKey, Gcra.State> states;
 
   private InMemoryRateLimiter(Plans plans, LongSupplier nanoTicker, Clock wallClock) {
-    this.plans = Objects.requireNonNull(plans, "plans");
+    this.limits = new PlanLimits(Objects.requireNonNull(plans, "plans"));
     this.ticker = Objects.requireNonNull(nanoTicker, "nanoTicker");
     this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
-    for (Plan p : plans.all()) {
-      var requests = new EnumMap<EndpointClass, Gcra>(EndpointClass.class);
-      p.requestsPerMinute().forEach((c, rpm) -> requests.put(c, new Gcra(rpm, MINUTE_NANOS)));
-      limits.put(p.name().toLowerCase(Locale.ROOT), new PlanLimits(p, requests, new Gcra(p.tokensPerMinute(), MINUTE_NANOS)));
-    }
     this.states = Caffeine.newBuilder()
         .ticker(ticker::getAsLong)
         .executor(Runnable::run)
@@ -83,19 +65,26 @@ public final class InMemoryRateLimiter implements RateLimiter {
 
   @Override
   public Future<Admission> admit(Principal principal, EndpointClass endpointClass) {
-    Optional<PlanLimits> found;
     try {
-      found = limitsOf(principal, endpointClass);
-    } catch (UnknownPlan e) {
-      return Future.failedFuture(ApiError.of(500, ApiError.API,
-          "the API key's plan '" + e.plan + "' is not configured on this gateway", "plan_not_configured").exception());
+      return Future.succeededFuture(admitNow(principal, endpointClass));
+    } catch (PlanLimits.UnknownPlan e) {
+      return Future.failedFuture(e.error().exception());
     }
-    String keyId = keyId(principal);
+  }
+
+  /**
+   * {@link #admit}, answered at once.
+   *
+   * @throws PlanLimits.UnknownPlan for a key whose plan is not configured
+   */
+  Admission admitNow(Principal principal, EndpointClass endpointClass) {
+    Optional<PlanLimits.Limits> found = limits.of(principal, endpointClass);
+    String keyId = PlanLimits.keyId(principal);
     if (found.isEmpty()) {
       LOG.debug("admitted key {} on {}: no plan, not limited", keyId, endpointClass);
-      return Future.succeededFuture(Admission.UNLIMITED);
+      return Admission.UNLIMITED;
     }
-    PlanLimits pl = found.get();
+    PlanLimits.Limits pl = found.get();
     long now = ticker.getAsLong();
     Instant wall = wallClock.instant();
 
@@ -111,43 +100,14 @@ public final class InMemoryRateLimiter implements RateLimiter {
     } else {
       Gcra.Decision[] out = new Gcra.Decision[1];
       states.asMap().compute(requestKey, (k, s) -> {
-        out[0] = requestGcra.acquire(s, now, 1);
+        // read under the key's lock, so that concurrent admissions of a key see the ticker in order
+        out[0] = requestGcra.acquire(s, ticker.getAsLong(), 1);
         return out[0].state();
       });
       requests = out[0];
     }
-
-    var headers = new LinkedHashMap<String, String>();
-    headers.put(RateLimitHeaders.LIMIT_REQUESTS, Long.toString(requestGcra.limit()));
-    headers.put(RateLimitHeaders.REMAINING_REQUESTS, Long.toString(requests.remaining()));
-    headers.put(RateLimitHeaders.RESET_REQUESTS, RateLimitHeaders.duration(requests.resetNanos()));
-    headers.put(RateLimitHeaders.RESET_REQUESTS_EPOCH, Long.toString(epochSecondsAfter(wall, requests.resetNanos())));
-    if (tokens != null) {
-      headers.put(RateLimitHeaders.LIMIT_TOKENS, Long.toString(tokenGcra.limit()));
-      headers.put(RateLimitHeaders.REMAINING_TOKENS, Long.toString(tokens.remaining()));
-      headers.put(RateLimitHeaders.RESET_TOKENS, RateLimitHeaders.duration(tokens.resetNanos()));
-      headers.put(RateLimitHeaders.RESET_TOKENS_EPOCH, Long.toString(epochSecondsAfter(wall, tokens.resetNanos())));
-    }
-
-    boolean tokensBlocked = tokens != null && !tokens.allowed();
-    boolean requestsBlocked = !requests.allowed();
-    if (!tokensBlocked && !requestsBlocked) {
-      LOG.debug("admitted key {} on {} (plan {}): {} requests left this minute", keyId, endpointClass,
-          pl.plan().name(), requests.remaining());
-      return Future.succeededFuture(new Admission(true, headers, 0));
-    }
-    long waitNanos = Math.max(requestsBlocked ? requests.retryAfterNanos() : 0,
-        tokensBlocked ? tokens.retryAfterNanos() : 0);
-    LOG.debug("limited key {} on {} (plan {}): {} per minute used up, retry in {} ms", keyId, endpointClass,
-        pl.plan().name(), requestsBlocked ? "requests" : "tokens", Math.ceilDiv(waitNanos, 1_000_000L));
-    headers.put(RateLimitHeaders.RETRY_AFTER_MS, Long.toString(Math.ceilDiv(waitNanos, 1_000_000L)));
-    String again = " Please try again in " + RateLimitHeaders.duration(waitNanos) + ".";
-    String className = endpointClass.name().toLowerCase(Locale.ROOT);
-    String message = requestsBlocked
-        ? "Rate limit reached for requests per min (RPM) on " + className + " endpoints: Limit "
-            + requestGcra.limit() + ", Remaining 0." + again
-        : "Rate limit reached for tokens per min (TPM): Limit " + tokenGcra.limit() + ", Remaining 0." + again;
-    return Future.succeededFuture(new Admission(false, headers, RateLimitHeaders.ceilSeconds(waitNanos), message));
+    return Admissions.decide(keyId, endpointClass, pl.plan(), requestGcra.limit(), requests,
+        pl.tokens().limit(), tokens, wall);
   }
 
   @Override
@@ -155,10 +115,10 @@ public final class InMemoryRateLimiter implements RateLimiter {
     if (tokens <= 0 || !Plan.tokenMetered(endpointClass)) {
       return;
     }
-    Optional<PlanLimits> found;
+    Optional<PlanLimits.Limits> found;
     try {
-      found = limitsOf(principal, endpointClass);
-    } catch (UnknownPlan e) {
+      found = limits.of(principal, endpointClass);
+    } catch (PlanLimits.UnknownPlan e) {
       return;
     }
     if (found.isEmpty()) {
@@ -166,35 +126,13 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
     Gcra gcra = found.get().tokens();
     long now = ticker.getAsLong();
-    states.asMap().compute(new BucketKey(keyId(principal), Bucket.TOKENS), (k, s) -> gcra.debit(s, now, tokens));
+    states.asMap().compute(new BucketKey(PlanLimits.keyId(principal), Bucket.TOKENS), (k, s) -> gcra.debit(s, now, tokens));
   }
 
   /** Buckets currently held (after dropping full ones); for tests and metrics. */
   long trackedBuckets() {
     states.cleanUp();
     return states.estimatedSize();
-  }
-
-  private Optional<PlanLimits> limitsOf(Principal principal, EndpointClass endpointClass) {
-    if (principal == null || endpointClass == null || endpointClass == EndpointClass.NONE) {
-      return Optional.empty();
-    }
-    String name = principal.plan();
-    if (name == null || name.isBlank()) {
-      return Optional.empty();
-    }
-    PlanLimits pl = limits.get(name.trim().toLowerCase(Locale.ROOT));
-    if (pl == null) {
-      if (warnedPlans.add(name)) {
-        LOG.warn("API key {} names plan '{}', which is not configured; its requests are refused", principal.keyId(), name);
-      }
-      throw new UnknownPlan(name);
-    }
-    return Optional.of(pl);
-  }
-
-  private static String keyId(Principal principal) {
-    return Objects.requireNonNullElse(principal.keyId(), "");
   }
 
   private static Bucket bucket(EndpointClass c) {
@@ -204,10 +142,6 @@ public final class InMemoryRateLimiter implements RateLimiter {
       case EMBEDDINGS -> Bucket.EMBEDDINGS;
       case NONE -> throw new IllegalArgumentException("NONE is not rate limited");
     };
-  }
-
-  private static long epochSecondsAfter(Instant wall, long nanos) {
-    return wall.getEpochSecond() + Math.ceilDiv(wall.getNano() + nanos, 1_000_000_000L);
   }
 
   /** Keeps an entry exactly while its bucket is not full (slightly longer: a remainder counts whole ns). */
@@ -229,15 +163,6 @@ public final class InMemoryRateLimiter implements RateLimiter {
     @Override
     public long expireAfterRead(BucketKey key, Gcra.State value, long currentTime, long currentDuration) {
       return currentDuration;
-    }
-  }
-
-  private static final class UnknownPlan extends RuntimeException {
-    final String plan;
-
-    UnknownPlan(String plan) {
-      super(null, null, false, false);
-      this.plan = plan;
     }
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -128,13 +129,40 @@ public final class Gateway {
     }
   }
 
+  /**
+   * {@code /healthz}: 200 {@code {"status":"ok"}}, or 503 {@code {"status":"draining"}} once a stop
+   * has begun, so that a load balancer takes the instance out before it stops accepting connections.
+   */
+  private static void health(RoutingContext ctx, InFlight inFlight) {
+    if (inFlight.draining()) {
+      ctx.response().setStatusCode(503).putHeader("Retry-After", "1");
+      ctx.json(new JsonObject().put("status", "draining"));
+    } else {
+      ctx.json(new JsonObject().put("status", "ok"));
+    }
+  }
+
+  /**
+   * While the gateway drains, every answer closes its connection ({@code Connection: close}), so a
+   * load balancer's kept-alive connections are gone before the listener closes and no request is
+   * sent on a connection the stop would reset.
+   */
+  private static void closeWhileDraining(RoutingContext ctx, InFlight inFlight) {
+    if (inFlight.draining()) {
+      ctx.response().putHeader("Connection", "close");
+      ctx.addEndHandler(ar -> ctx.request().connection().close());
+    }
+    ctx.next();
+  }
+
   /** Every route, in order; {@code extra} routes go before the catch-all 404. */
   static Router routes(Vertx vertx, Services services, Consumer<Router> extra, InFlight inFlight) {
     Router router = Router.router(vertx);
     RelayHandler relay = new RelayHandler(services, inFlight);
 
     router.route().handler(Gateway::requestId);
-    router.get("/healthz").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
+    router.route().handler(ctx -> closeWhileDraining(ctx, inFlight));
+    router.get("/healthz").handler(ctx -> health(ctx, inFlight));
     router.get("/docs/:page").handler(Gateway::docs);
     for (ApiContract contract : ApiContract.values()) {
       for (String base : contract.basePaths()) {

@@ -18,6 +18,16 @@ public final class InFlight {
 
   private final Set<Request> live = ConcurrentHashMap.newKeySet();
   private int count;
+  private volatile boolean draining;
+
+  /** From now on {@code /healthz} answers 503 draining (a stop has begun); requests are still served. */
+  public void startDraining() {
+    draining = true;
+  }
+
+  public boolean draining() {
+    return draining;
+  }
 
   void enter(Request r) {
     live.add(r);

@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -32,6 +34,22 @@ public final class Database implements AutoCloseable {
   private Database(HikariDataSource dataSource, Dialect dialect) {
     this.dataSource = dataSource;
     this.dialect = dialect;
+  }
+
+  /**
+   * A connection of its own, outside the pool, for a session that lives long (PostgreSQL's LISTEN);
+   * the caller closes it.
+   */
+  public Connection dedicatedConnection() throws SQLException {
+    Properties p = new Properties();
+    if (dataSource.getUsername() != null) {
+      p.setProperty("user", dataSource.getUsername());
+    }
+    if (dataSource.getPassword() != null) {
+      p.setProperty("password", dataSource.getPassword());
+    }
+    p.setProperty("connectTimeout", "10");
+    return DriverManager.getConnection(dataSource.getJdbcUrl(), p);
   }
 
   /** Opens the database of the {@code storage:} config section and migrates it. */
@@ -90,7 +108,7 @@ public final class Database implements AutoCloseable {
    * skips Flyway (loading it and scanning the classpath costs a few hundred milliseconds); a test
    * keeps this in step with the migration files.
    */
-  static final String SCHEMA_VERSION = "2";
+  static final String SCHEMA_VERSION = "3";
 
   /** Whether Flyway's history already records {@link #SCHEMA_VERSION} as applied. */
   static boolean isCurrent(DataSource ds) {

@@ -16,11 +16,47 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import dev.sluice.storage.TestRedis;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Plans enforced exactly over real HTTP with concurrent clients, on SQLite and PostgreSQL. */
+/**
+ * Plans enforced exactly over real HTTP with concurrent clients, on SQLite and PostgreSQL, with the
+ * limits in memory and on Redis (the same answers and headers from both stores).
+ */
 class RateLimitHttpTest {
+  /** Where the limiter keeps its buckets. */
+  enum Store {
+    MEMORY(""),
+    REDIS("""
+        rate_limits:
+          store: redis
+        redis:
+          url: "%s"
+        """.formatted(TestRedis.URL));
+
+    final String yaml;
+
+    Store(String yaml) {
+      this.yaml = yaml;
+    }
+
+    /** The config for this store; on Redis the buckets of the fixed config key are emptied first. */
+    String[] config(String... yaml) {
+      if (this == REDIS) {
+        TestRedis.delete("sluice:rl:{config}:*");
+      }
+      return Stream.concat(Stream.of(yaml), Stream.of(this.yaml)).toArray(String[]::new);
+    }
+  }
+
+  static Stream<Arguments> stores() {
+    return Stream.of(Arguments.of(Database.Dialect.SQLITE, Store.MEMORY),
+        Arguments.of(Database.Dialect.POSTGRESQL, Store.MEMORY), Arguments.of(Database.Dialect.SQLITE, Store.REDIS));
+  }
+
   static final String PLANS = """
       plans:
         tiny:
@@ -38,9 +74,9 @@ class RateLimitHttpTest {
       "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens", "x-ratelimit-reset-tokens-epoch");
 
   @ParameterizedTest
-  @EnumSource(Database.Dialect.class)
-  void twentyConcurrentChatRequestsAdmitExactlyTheBurst(Database.Dialect dialect) throws Exception {
-    try (E2e.Gateway g = new E2e.Gateway(dialect, PLANS)) {
+  @MethodSource("stores")
+  void twentyConcurrentChatRequestsAdmitExactlyTheBurst(Database.Dialect dialect, Store store) throws Exception {
+    try (E2e.Gateway g = new E2e.Gateway(dialect, store.config(PLANS))) {
       List<HttpResponse<String>> all = concurrently(g.h, 20, "/v1/chat/completions", CHAT, GatewayHarness.KEY);
       Map<Integer, List<HttpResponse<String>>> byStatus = all.stream().collect(Collectors.groupingBy(HttpResponse::statusCode));
       assertThat(byStatus.keySet()).containsExactlyInAnyOrder(200, 429);
@@ -62,9 +98,10 @@ class RateLimitHttpTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Database.Dialect.class)
-  void streamsCarryTheHeadersAndEachEndpointClassHasItsOwnBudget(Database.Dialect dialect) throws Exception {
-    try (E2e.Gateway g = new E2e.Gateway(dialect, PLANS)) {
+  @MethodSource("stores")
+  void streamsCarryTheHeadersAndEachEndpointClassHasItsOwnBudget(Database.Dialect dialect, Store store)
+      throws Exception {
+    try (E2e.Gateway g = new E2e.Gateway(dialect, store.config(PLANS))) {
       CreatedKey key = g.createKey("limited", "tiny", List.of());
       HttpResponse<String> stream = g.h.post("/v1/chat/completions", CHAT_STREAM,
           "Authorization", "Bearer " + key.secret());

@@ -52,6 +52,11 @@ final class CountingKeyRepository implements KeyRepository {
   }
 
   @Override
+  public boolean setPlan(String id, String plan) {
+    return delegate.setPlan(id, plan);
+  }
+
+  @Override
   public void touch(Map<String, Instant> lastUse) {
     delegate.touch(lastUse);
   }
