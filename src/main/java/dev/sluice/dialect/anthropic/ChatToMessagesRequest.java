@@ -1,10 +1,10 @@
 package dev.sluice.dialect.anthropic;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.error.GatewayException;
+import dev.sluice.dialect.openai.chat.ToolArguments;
 import dev.sluice.json.Json;
 import dev.sluice.json.JsonFields;
 import java.util.HashSet;
@@ -212,7 +212,7 @@ public final class ChatToMessagesRequest {
       }
       callIds.add(id);
       ObjectNode use = blocks.addObject().put("type", "tool_use").put("id", id).put("name", name);
-      use.set("input", arguments(JsonFields.present(call.path("function"), "arguments"),
+      use.set("input", ToolArguments.parse(JsonFields.present(call.path("function"), "arguments"),
           callPath + ".function.arguments"));
     }
     return blocks;
@@ -234,23 +234,6 @@ public final class ChatToMessagesRequest {
     return parts;
   }
 
-  private static JsonNode arguments(JsonNode args, String path) {
-    if (args == null || (args.isTextual() && args.asText().isBlank())) {
-      return Json.object();
-    }
-    JsonNode parsed = args;
-    if (args.isTextual()) {
-      try {
-        parsed = Json.parse(args.asText());
-      } catch (JsonProcessingException e) {
-        throw BadRequest.at(path, "the arguments are not valid JSON: " + e.getOriginalMessage());
-      }
-    }
-    if (!parsed.isObject()) {
-      throw BadRequest.at(path, "the arguments must be a JSON object");
-    }
-    return parsed;
-  }
 
   private static ObjectNode toolResult(JsonNode m, String path, Set<String> callIds) {
     String id = JsonFields.text(m, "tool_call_id");

@@ -1,10 +1,10 @@
 package dev.sluice.dialect.gemini;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.error.GatewayException;
+import dev.sluice.dialect.openai.chat.ToolArguments;
 import dev.sluice.json.Json;
 import dev.sluice.json.JsonFields;
 import java.util.ArrayList;
@@ -199,7 +199,8 @@ public final class ChatToGenerateContentRequest {
         fc.put("id", decoded.geminiId());
       }
       fc.put("name", name);
-      fc.set("args", arguments(JsonFields.present(call.path("function"), "arguments"), callPath + ".function.arguments"));
+      fc.set("args", ToolArguments.parse(JsonFields.present(call.path("function"), "arguments"),
+          callPath + ".function.arguments"));
       if (decoded.signature() != null) {
         part.put("thoughtSignature", decoded.signature());
         signed = true;
@@ -214,23 +215,6 @@ public final class ChatToGenerateContentRequest {
     return parts;
   }
 
-  private static JsonNode arguments(JsonNode args, String path) {
-    if (args == null || (args.isTextual() && args.asText().isBlank())) {
-      return Json.object();
-    }
-    JsonNode parsed = args;
-    if (args.isTextual()) {
-      try {
-        parsed = Json.parse(args.asText());
-      } catch (JsonProcessingException e) {
-        throw BadRequest.at(path, "the arguments are not valid JSON: " + e.getOriginalMessage());
-      }
-    }
-    if (!parsed.isObject()) {
-      throw BadRequest.at(path, "the arguments must be a JSON object");
-    }
-    return parsed;
-  }
 
   private static Result toolResult(JsonNode m, String path, Map<String, Call> calls) {
     String id = JsonFields.text(m, "tool_call_id");
