@@ -76,6 +76,21 @@ final class PlanLimits {
     return Optional.of(pl);
   }
 
+  /**
+   * The limits whose token bucket a request's {@code tokens} are debited from: empty when there is
+   * nothing to debit (no tokens, a class not metered by tokens, no plan, or a plan not configured).
+   */
+  Optional<Limits> tokenMetered(Principal principal, EndpointClass endpointClass, long tokens) {
+    if (tokens <= 0 || !Plan.tokenMetered(endpointClass)) {
+      return Optional.empty();
+    }
+    try {
+      return of(principal, endpointClass);
+    } catch (UnknownPlan e) {
+      return Optional.empty();
+    }
+  }
+
   static String keyId(Principal principal) {
     return Objects.requireNonNullElse(principal.keyId(), "");
   }

@@ -110,15 +110,7 @@ public final class RedisRateLimiter implements RateLimiter {
 
   @Override
   public void recordTokens(Principal principal, EndpointClass endpointClass, long tokens) {
-    if (tokens <= 0 || !Plan.tokenMetered(endpointClass)) {
-      return;
-    }
-    Optional<PlanLimits.Limits> found;
-    try {
-      found = limits.of(principal, endpointClass);
-    } catch (PlanLimits.UnknownPlan e) {
-      return;
-    }
+    Optional<PlanLimits.Limits> found = limits.tokenMetered(principal, endpointClass, tokens);
     if (found.isEmpty()) {
       return;
     }
