@@ -81,6 +81,10 @@ public final class AccountPool {
   public record SessionBinding(String sessionHash, String accountId, long boundAtMillis) {
   }
 
+  /** Usage windows read from an answer of the account ({@code null} for a window it did not report). */
+  public record WindowsSeen(String accountId, RateWindow primary, RateWindow secondary, Instant observedAt) {
+  }
+
   private record Binding(String accountId, long boundAtMillis) {
     boolean laterThan(Binding o) {
       return boundAtMillis != o.boundAtMillis ? boundAtMillis > o.boundAtMillis : accountId.compareTo(o.accountId) < 0;
@@ -98,6 +102,7 @@ public final class AccountPool {
   private final AtomicLong picks = new AtomicLong();
   private volatile BiConsumer<String, Instant> cooldownListener = (id, until) -> { };
   private volatile Consumer<SessionBinding> bindingListener = b -> { };
+  private volatile Consumer<WindowsSeen> windowsListener = w -> { };
 
   public AccountPool(AccountRegistry registry, Clock clock, PoolSettings settings) {
     this.registry = registry;
@@ -170,6 +175,21 @@ public final class AccountPool {
   public void bind(SessionBinding b) {
     Binding received = new Binding(b.accountId(), b.boundAtMillis());
     sticky.asMap().merge(b.sessionHash(), received, (old, neu) -> neu.laterThan(old) ? neu : old);
+  }
+
+  /**
+   * Called with the windows an answer reported whenever they moved noticeably (a whole percent used,
+   * or a new reset time), so that other instances can weigh the account with them too ({@link #applyWindows}).
+   */
+  public void onWindows(Consumer<WindowsSeen> listener) {
+    this.windowsListener = listener;
+  }
+
+  /** Applies windows another instance read, unless what is known here was observed later. */
+  public void applyWindows(WindowsSeen w) {
+    update(w.accountId(), h -> h.observedAt() != null && h.observedAt().isAfter(w.observedAt()) ? h
+        : new Health(w.primary() != null ? w.primary() : h.primary(), w.secondary() != null ? w.secondary()
+            : h.secondary(), w.observedAt(), h.cooldownUntil(), h.failures(), h.backoffUntil(), h.lastPick()));
   }
 
   /** The SHA-256 of a session key, base64url without padding: how sessions are remembered and announced. */
@@ -387,11 +407,14 @@ public final class AccountPool {
 
   /**
    * Records the windows an answer reported. A window newly seen full rests the account until its reset
-   * on the other instances too: announced as a cooldown ({@link #onCooldown}), once per reset.
+   * on the other instances too: announced as a cooldown ({@link #onCooldown}), once per reset. Windows
+   * that moved noticeably are announced ({@link #onWindows}).
    */
   private void recordLimits(String accountId, RateWindow p, RateWindow s, Instant now) {
     Instant[] full = new Instant[2];
+    boolean[] moved = new boolean[1];
     update(accountId, h -> {
+      moved[0] = moved(h.primary(), p) || moved(h.secondary(), s);
       Health n = new Health(p != null ? p : h.primary(), s != null ? s : h.secondary(), now,
           h.cooldownUntil(), h.failures(), h.backoffUntil(), h.lastPick());
       full[0] = fullWindowReset(h, now);
@@ -401,6 +424,22 @@ public final class AccountPool {
     if (full[1] != null && !full[1].equals(full[0])) {
       cooldownListener.accept(accountId, full[1]);
     }
+    if (moved[0]) {
+      windowsListener.accept(new WindowsSeen(accountId, p, s, now));
+    }
+  }
+
+  /** A new window differs noticeably from the known one: another whole percent, or a reset a minute apart. */
+  private static boolean moved(RateWindow known, RateWindow seen) {
+    if (seen == null) {
+      return false;
+    }
+    if (known == null || Math.floor(known.usedPercent()) != Math.floor(seen.usedPercent())
+        || (known.resetsAt() == null) != (seen.resetsAt() == null)) {
+      return true;
+    }
+    return known.resetsAt() != null
+        && Math.abs(Duration.between(known.resetsAt(), seen.resetsAt()).toSeconds()) >= 60;
   }
 
   private static RateWindow windowFromHeaders(Map<String, String> h, String prefix, Instant now) {

@@ -36,7 +36,7 @@ public final class Accounts implements AutoCloseable {
   private final UsageClient usage;
   private final ExecutorService io;
   private PostgresChannel cooldowns;
-  private SharedSessions sessions;
+  private SharedAccountState sharedState;
 
   private Accounts(AccountStore store, AccountRegistry registry, TokenManager tokens, AccountPool pool,
                    OAuthClient oauth, UsageClient usage, ExecutorService io) {
@@ -66,7 +66,7 @@ public final class Accounts implements AutoCloseable {
     Accounts accounts = new Accounts(store, registry, tokens, pool, oauth, usage, io);
     if (store instanceof DatabaseAccountStore shared) {
       accounts.shareCooldowns(shared.database());
-      accounts.sessions = SharedSessions.start(shared.database(), io, pool);
+      accounts.sharedState = SharedAccountState.start(shared.database(), io, pool);
     }
     return accounts;
   }
@@ -204,8 +204,8 @@ public final class Accounts implements AutoCloseable {
     if (cooldowns != null) {
       cooldowns.close();
     }
-    if (sessions != null) {
-      sessions.close();
+    if (sharedState != null) {
+      sharedState.close();
     }
     io.shutdown();
     store.close();

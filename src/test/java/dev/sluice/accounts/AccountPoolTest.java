@@ -300,4 +300,47 @@ class AccountPoolTest {
     assertThat(calls).containsExactly("a");
     assertThat(cooldowns.get("a")).isEqualTo(Instant.ofEpochSecond(clock.instant().plusSeconds(3600).getEpochSecond()));
   }
+
+  @Test
+  void windowsAreAnnouncedWhenTheyMoveAndAppliedUnlessOlderThanWhatIsKnown() {
+    add("a", "b");
+    List<AccountPool.WindowsSeen> announced = new ArrayList<>();
+    pool.onWindows(announced::add);
+    used("a", 10.2, 0);
+    used("a", 10.7, 0);
+    assertThat(announced).as("the same whole percent is not announced again").hasSize(1);
+    used("a", 11, 0);
+    assertThat(announced).hasSize(2);
+    assertThat(announced.get(1).primary().usedPercent()).isEqualTo(11);
+
+    AccountPool other = new AccountPool(registry, clock,
+        new PoolSettings(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1), 1000));
+    other.applyWindows(announced.get(1));
+    AccountPool.WindowsSeen older = new AccountPool.WindowsSeen("a", new RateWindow(90, 300, null), null,
+        clock.instant().minusSeconds(1));
+    other.applyWindows(older);
+    assertThat(other.status().get(0).primary().usedPercent()).as("an older report is ignored").isEqualTo(11);
+    other.applyWindows(new AccountPool.WindowsSeen("b", new RateWindow(90, 300, null), null, clock.instant()));
+    assertThat(((AccountPool.Chosen) other.select(null, Set.of())).accountId())
+        .as("the windows another instance read weigh in the choice").isEqualTo("a");
+  }
+
+  @Test
+  void accountStateLinesCarryBindingsAndWindows() {
+    add("a", "b");
+    AccountPool other = new AccountPool(registry, clock,
+        new PoolSettings(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1), 1000));
+    List<String> lines = new ArrayList<>();
+    pool.onBinding(b -> lines.add(SharedAccountState.line(b)));
+    pool.onWindows(w -> lines.add(SharedAccountState.line(w)));
+    used("b", 97.5, 30);
+    assertThat(pick("session-1")).isEqualTo("a");
+    assertThat(lines).hasSize(2).noneMatch(l -> l.contains("session-1"));
+    lines.forEach(l -> SharedAccountState.apply(other, l));
+    assertThat(other.status().get(1).primary()).isEqualTo(pool.status().get(1).primary());
+    assertThat(other.status().get(1).secondary()).isEqualTo(pool.status().get(1).secondary());
+    other.applyWindows(new AccountPool.WindowsSeen("a", new RateWindow(99, 300, null), null, clock.instant()));
+    assertThat(((AccountPool.Chosen) other.select("session-1", Set.of())).accountId())
+        .as("the binding made on the first pool holds on the second").isEqualTo("a");
+  }
 }

@@ -3,6 +3,7 @@ package dev.sluice.accounts;
 import dev.sluice.storage.Database;
 import dev.sluice.storage.PostgresChannel;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -12,17 +13,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Session bindings shared by every instance on one PostgreSQL database: each binding the pool makes
- * is announced with NOTIFY on {@value #CHANNEL}, each one announced (by any instance, this one too)
- * is applied with {@link AccountPool#bind}. A line is {@code "<bound at, epoch ms> <session hash>
- * <account id>"}: the SHA-256 of the session key, never the key. Announcements queue up and one
+ * Session bindings and usage windows shared by every instance on one PostgreSQL database: each
+ * binding the pool makes and each noticeable move of an account's windows is announced with NOTIFY
+ * on {@value #CHANNEL}; each one announced (by any instance, this one too) is applied with
+ * {@link AccountPool#bind} / {@link AccountPool#applyWindows}. One line each:
+ * <ul>
+ *   <li>{@code "s <bound at, epoch ms> <session hash> <account id>"}: the SHA-256 of the session key,
+ *       never the key;</li>
+ *   <li>{@code "w <observed at, epoch ms> <primary> <secondary> <account id>"}, a window being
+ *       {@code used,minutes,resets at ms} (empty fields for unknown ones) or {@code -}.</li>
+ * </ul>
+ * Announcements queue up and one
  * sender at a time drains them on the io executor, several lines per NOTIFY, so a burst of new
  * sessions takes one connection, never the caller's thread. Bindings sent while an instance was not
  * listening are lost to it: it binds those sessions itself, and the later binding wins everywhere.
  */
-final class SharedSessions implements AutoCloseable {
-  static final String CHANNEL = "sluice_account_sessions";
-  private static final Logger LOG = LoggerFactory.getLogger(SharedSessions.class);
+final class SharedAccountState implements AutoCloseable {
+  static final String CHANNEL = "sluice_account_state";
+  private static final Logger LOG = LoggerFactory.getLogger(SharedAccountState.class);
   /** A NOTIFY payload must stay under 8000 bytes: one is sent once it reaches this (lines are short). */
   private static final int MAX_PAYLOAD = 7000;
   /** Queued announcements beyond this are dropped (the database is unreachable): each instance binds on its own. */
@@ -36,10 +44,11 @@ final class SharedSessions implements AutoCloseable {
   private final PostgresChannel listener;
   private volatile boolean warned;
 
-  private SharedSessions(Database db, Executor io, AccountPool pool) {
+  private SharedAccountState(Database db, Executor io, AccountPool pool) {
     this.db = db;
     this.io = io;
-    pool.onBinding(this::announce);
+    pool.onBinding(b -> announce(line(b)));
+    pool.onWindows(w -> announce(line(w)));
     listener = PostgresChannel.listen(db, CHANNEL, payload -> {
       for (String line : payload.split("\n")) {
         apply(pool, line);
@@ -47,29 +56,57 @@ final class SharedSessions implements AutoCloseable {
     }, () -> { });
   }
 
-  static SharedSessions start(Database db, Executor io, AccountPool pool) {
-    return new SharedSessions(db, io, pool);
+  static SharedAccountState start(Database db, Executor io, AccountPool pool) {
+    return new SharedAccountState(db, io, pool);
   }
 
   static String line(AccountPool.SessionBinding b) {
-    return b.boundAtMillis() + " " + b.sessionHash() + " " + b.accountId();
+    return "s " + b.boundAtMillis() + " " + b.sessionHash() + " " + b.accountId();
+  }
+
+  static String line(AccountPool.WindowsSeen w) {
+    return "w " + w.observedAt().toEpochMilli() + " " + window(w.primary()) + " " + window(w.secondary()) + " "
+        + w.accountId();
   }
 
   static void apply(AccountPool pool, String line) {
-    String[] f = line.split(" ", 3);
     try {
-      pool.bind(new AccountPool.SessionBinding(f[1], f[2], Long.parseLong(f[0])));
+      if (line.startsWith("s ")) {
+        String[] f = line.split(" ", 4);
+        pool.bind(new AccountPool.SessionBinding(f[2], f[3], Long.parseLong(f[1])));
+      } else if (line.startsWith("w ")) {
+        String[] f = line.split(" ", 5);
+        pool.applyWindows(new AccountPool.WindowsSeen(f[4], window(f[2]), window(f[3]),
+            Instant.ofEpochMilli(Long.parseLong(f[1]))));
+      }
     } catch (RuntimeException e) {
-      LOG.debug("ignored session binding '{}'", line);
+      LOG.debug("ignored account state '{}'", line);
     }
   }
 
-  private void announce(AccountPool.SessionBinding b) {
+  private static String window(RateWindow w) {
+    if (w == null) {
+      return "-";
+    }
+    return w.usedPercent() + "," + (w.windowMinutes() == null ? "" : w.windowMinutes()) + ","
+        + (w.resetsAt() == null ? "" : w.resetsAt().toEpochMilli());
+  }
+
+  private static RateWindow window(String s) {
+    if (s.equals("-")) {
+      return null;
+    }
+    String[] f = s.split(",", -1);
+    return new RateWindow(Double.parseDouble(f[0]), f[1].isEmpty() ? null : Integer.valueOf(f[1]),
+        f[2].isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(f[2])));
+  }
+
+  private void announce(String line) {
     if (size.incrementAndGet() > MAX_QUEUED) {
       size.decrementAndGet();
       return;
     }
-    queued.add(line(b));
+    queued.add(line);
     if (sending.compareAndSet(false, true)) {
       io.execute(this::drain);
     }
@@ -102,7 +139,7 @@ final class SharedSessions implements AutoCloseable {
       warned = false;
     } catch (SQLException | RuntimeException e) {
       if (!warned) {
-        LOG.warn("announcing session bindings to the other instances failed: {}", e.getMessage());
+        LOG.warn("announcing session bindings and usage windows to the other instances failed: {}", e.getMessage());
         warned = true;
       }
     }
