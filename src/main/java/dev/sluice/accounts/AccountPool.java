@@ -6,10 +6,14 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sluice.error.ApiError;
 import dev.sluice.ratelimit.RateLimitHeaders;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Chooses the ChatGPT account for each upstream request.
@@ -29,6 +34,12 @@ import java.util.function.BiConsumer;
  * its account while that account stays usable, so prompt caches keep hitting; otherwise the account
  * with the most remaining capacity (the smaller of its primary and secondary windows; unknown counts
  * as full) wins, least recently picked first on ties.
+ *
+ * <p>Sessions are remembered by the SHA-256 of their key, never the key itself. Each binding carries
+ * when it was made; a binding another instance made ({@link #bind}) replaces the local one only when
+ * it is later (ties: the smaller account id), so instances that bound one session concurrently settle
+ * on the same account once each has seen the other's binding. A re-binding is always later than the
+ * binding it replaces, even on a clock behind the other instances'.
  *
  * <p>When nothing is usable, {@link #select} answers:
  * <ul>
@@ -63,6 +74,23 @@ public final class AccountPool {
     static final Health EMPTY = new Health(null, null, null, null, 0, null, 0);
   }
 
+  /**
+   * A session bound to an account: {@code sessionHash} is {@link #sessionHash} of the session key,
+   * {@code boundAtMillis} when (epoch ms) the binding was made.
+   */
+  public record SessionBinding(String sessionHash, String accountId, long boundAtMillis) {
+  }
+
+  /** Usage windows read from an answer of the account ({@code null} for a window it did not report). */
+  public record WindowsSeen(String accountId, RateWindow primary, RateWindow secondary, Instant observedAt) {
+  }
+
+  private record Binding(String accountId, long boundAtMillis) {
+    boolean laterThan(Binding o) {
+      return boundAtMillis != o.boundAtMillis ? boundAtMillis > o.boundAtMillis : accountId.compareTo(o.accountId) < 0;
+    }
+  }
+
   /** The shortest rest after a usage limit whose named reset is due now. */
   static final Duration MIN_USAGE_COOLDOWN = Duration.ofSeconds(1);
 
@@ -70,9 +98,11 @@ public final class AccountPool {
   private final Clock clock;
   private final PoolSettings settings;
   private final ConcurrentHashMap<String, Health> health = new ConcurrentHashMap<>();
-  private final Cache<String, String> sticky;
+  private final Cache<String, Binding> sticky;
   private final AtomicLong picks = new AtomicLong();
   private volatile BiConsumer<String, Instant> cooldownListener = (id, until) -> { };
+  private volatile Consumer<SessionBinding> bindingListener = b -> { };
+  private volatile Consumer<WindowsSeen> windowsListener = w -> { };
 
   public AccountPool(AccountRegistry registry, Clock clock, PoolSettings settings) {
     this.registry = registry;
@@ -109,11 +139,11 @@ public final class AccountPool {
     if (usable.isEmpty()) {
       return new Unavailable(exhausted(signedIn, now));
     }
-    String key = sessionKey == null || sessionKey.isBlank() ? null : sessionKey;
+    String key = sessionKey == null || sessionKey.isBlank() ? null : sessionHash(sessionKey);
+    Binding bound = key == null ? null : sticky.getIfPresent(key);
     Account chosen = null;
-    if (key != null) {
-      String boundId = sticky.getIfPresent(key);
-      chosen = usable.stream().filter(a -> a.id().equals(boundId)).findFirst().orElse(null);
+    if (bound != null) {
+      chosen = usable.stream().filter(a -> a.id().equals(bound.accountId())).findFirst().orElse(null);
     }
     if (chosen == null) {
       chosen = usable.stream().min(Comparator
@@ -125,10 +155,51 @@ public final class AccountPool {
     long seq = picks.incrementAndGet();
     update(chosen.id(), h -> new Health(h.primary(), h.secondary(), h.observedAt(), h.cooldownUntil(), h.failures(),
         h.backoffUntil(), seq));
-    if (key != null) {
-      sticky.put(key, chosen.id());
+    if (key != null && (bound == null || !bound.accountId().equals(chosen.id()))) {
+      long at = Math.max(clock.millis(), bound == null ? 0 : bound.boundAtMillis() + 1);
+      sticky.put(key, new Binding(chosen.id(), at));
+      bindingListener.accept(new SessionBinding(key, chosen.id(), at));
     }
     return new Chosen(chosen);
+  }
+
+  /**
+   * Called with every session this instance binds to an account (first pick or re-binding), so that
+   * other instances can bind it too ({@link #bind}).
+   */
+  public void onBinding(Consumer<SessionBinding> listener) {
+    this.bindingListener = listener;
+  }
+
+  /** Applies a binding another instance made, unless the binding known here is later. */
+  public void bind(SessionBinding b) {
+    Binding received = new Binding(b.accountId(), b.boundAtMillis());
+    sticky.asMap().merge(b.sessionHash(), received, (old, neu) -> neu.laterThan(old) ? neu : old);
+  }
+
+  /**
+   * Called with the windows an answer reported whenever they moved noticeably (a whole percent used,
+   * or a new reset time), so that other instances can weigh the account with them too ({@link #applyWindows}).
+   */
+  public void onWindows(Consumer<WindowsSeen> listener) {
+    this.windowsListener = listener;
+  }
+
+  /** Applies windows another instance read, unless what is known here was observed later. */
+  public void applyWindows(WindowsSeen w) {
+    update(w.accountId(), h -> h.observedAt() != null && h.observedAt().isAfter(w.observedAt()) ? h
+        : new Health(w.primary() != null ? w.primary() : h.primary(), w.secondary() != null ? w.secondary()
+            : h.secondary(), w.observedAt(), h.cooldownUntil(), h.failures(), h.backoffUntil(), h.lastPick()));
+  }
+
+  /** The SHA-256 of a session key, base64url without padding: how sessions are remembered and announced. */
+  public static String sessionHash(String sessionKey) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(sessionKey.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Reads the {@code x-codex-primary-*} / {@code x-codex-secondary-*} headers of an upstream answer. */
@@ -334,9 +405,41 @@ public final class AccountPool {
     return r;
   }
 
+  /**
+   * Records the windows an answer reported. A window newly seen full rests the account until its reset
+   * on the other instances too: announced as a cooldown ({@link #onCooldown}), once per reset. Windows
+   * that moved noticeably are announced ({@link #onWindows}).
+   */
   private void recordLimits(String accountId, RateWindow p, RateWindow s, Instant now) {
-    update(accountId, h -> new Health(p != null ? p : h.primary(), s != null ? s : h.secondary(), now,
-        h.cooldownUntil(), h.failures(), h.backoffUntil(), h.lastPick()));
+    Instant[] full = new Instant[2];
+    boolean[] moved = new boolean[1];
+    update(accountId, h -> {
+      moved[0] = moved(h.primary(), p) || moved(h.secondary(), s);
+      Health n = new Health(p != null ? p : h.primary(), s != null ? s : h.secondary(), now,
+          h.cooldownUntil(), h.failures(), h.backoffUntil(), h.lastPick());
+      full[0] = fullWindowReset(h, now);
+      full[1] = fullWindowReset(n, now);
+      return n;
+    });
+    if (full[1] != null && !full[1].equals(full[0])) {
+      cooldownListener.accept(accountId, full[1]);
+    }
+    if (moved[0]) {
+      windowsListener.accept(new WindowsSeen(accountId, p, s, now));
+    }
+  }
+
+  /** A new window differs noticeably from the known one: another whole percent, or a reset a minute apart. */
+  private static boolean moved(RateWindow known, RateWindow seen) {
+    if (seen == null) {
+      return false;
+    }
+    if (known == null || Math.floor(known.usedPercent()) != Math.floor(seen.usedPercent())
+        || (known.resetsAt() == null) != (seen.resetsAt() == null)) {
+      return true;
+    }
+    return known.resetsAt() != null
+        && Math.abs(Duration.between(known.resetsAt(), seen.resetsAt()).toSeconds()) >= 60;
   }
 
   private static RateWindow windowFromHeaders(Map<String, String> h, String prefix, Instant now) {

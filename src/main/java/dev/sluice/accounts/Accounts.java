@@ -36,6 +36,7 @@ public final class Accounts implements AutoCloseable {
   private final UsageClient usage;
   private final ExecutorService io;
   private PostgresChannel cooldowns;
+  private SharedAccountState sharedState;
 
   private Accounts(AccountStore store, AccountRegistry registry, TokenManager tokens, AccountPool pool,
                    OAuthClient oauth, UsageClient usage, ExecutorService io) {
@@ -65,6 +66,7 @@ public final class Accounts implements AutoCloseable {
     Accounts accounts = new Accounts(store, registry, tokens, pool, oauth, usage, io);
     if (store instanceof DatabaseAccountStore shared) {
       accounts.shareCooldowns(shared.database());
+      accounts.sharedState = SharedAccountState.start(shared.database(), io, pool);
     }
     return accounts;
   }
@@ -73,8 +75,9 @@ public final class Accounts implements AutoCloseable {
   static final String COOLDOWN_CHANNEL = "sluice_account_cooldowns";
 
   /**
-   * A usage limit one instance runs into rests the account on every instance on the database: sent
-   * with NOTIFY (on the io executor, never the caller's thread), applied from LISTEN.
+   * A usage limit one instance runs into (or a window it sees full) rests the account on every
+   * instance on the database: sent with NOTIFY (on the io executor, never the caller's thread),
+   * applied from LISTEN.
    */
   private void shareCooldowns(Database db) {
     pool.onCooldown((id, until) -> io.execute(() -> {
@@ -200,6 +203,9 @@ public final class Accounts implements AutoCloseable {
   public void close() {
     if (cooldowns != null) {
       cooldowns.close();
+    }
+    if (sharedState != null) {
+      sharedState.close();
     }
     io.shutdown();
     store.close();

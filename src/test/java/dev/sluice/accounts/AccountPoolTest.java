@@ -8,6 +8,9 @@ import dev.sluice.error.ApiError;
 import dev.sluice.json.Json;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -235,5 +238,109 @@ class AccountPoolTest {
     assertThat(pool.status().get(0).primary().usedPercent()).isEqualTo(33);
     assertThat(pool.status().get(0).primary().windowMinutes()).isEqualTo(300);
     assertThat(pool.status().get(0).secondary().usedPercent()).isEqualTo(40);
+  }
+
+  @Test
+  void aBindingFromAnotherInstanceHoldsTheSessionOnItsAccount() {
+    add("a", "b");
+    used("a", 10, 0);
+    used("b", 50, 0);
+    pool.bind(new AccountPool.SessionBinding(AccountPool.sessionHash("session-1"), "b", clock.millis()));
+    assertThat(pick("session-1")).isEqualTo("b");
+    assertThat(pick("session-2")).isEqualTo("a");
+  }
+
+  @Test
+  void theLaterOfTwoBindingsWinsOnEveryInstance() {
+    add("a", "b");
+    List<AccountPool.SessionBinding> announced = new ArrayList<>();
+    pool.onBinding(announced::add);
+    assertThat(pick("session-1")).isEqualTo("a");
+    assertThat(announced).singleElement().satisfies(b -> {
+      assertThat(b.sessionHash()).isEqualTo(AccountPool.sessionHash("session-1")).doesNotContain("session");
+      assertThat(b.accountId()).isEqualTo("a");
+      assertThat(b.boundAtMillis()).isEqualTo(clock.millis());
+    });
+    String hash = AccountPool.sessionHash("session-1");
+    pool.bind(new AccountPool.SessionBinding(hash, "b", clock.millis() - 1));
+    assertThat(pick("session-1")).as("an earlier binding elsewhere loses").isEqualTo("a");
+    pool.bind(new AccountPool.SessionBinding(hash, "b", clock.millis() + 1));
+    assertThat(pick("session-1")).as("a later binding elsewhere wins").isEqualTo("b");
+    assertThat(announced).as("keeping a binding announces nothing").hasSize(1);
+  }
+
+  @Test
+  void aReBindingIsLaterThanTheBindingItReplacesEvenOnASlowClock() throws Exception {
+    add("a", "b");
+    List<AccountPool.SessionBinding> announced = new ArrayList<>();
+    pool.onBinding(announced::add);
+    long ahead = clock.millis() + 60_000;
+    pool.bind(new AccountPool.SessionBinding(AccountPool.sessionHash("session-1"), "a", ahead));
+    pool.onUsageLimitReached("a", json("{\"error\":{\"type\":\"usage_limit_reached\",\"resets_in_seconds\":60}}"));
+    assertThat(pick("session-1")).isEqualTo("b");
+    assertThat(announced).singleElement().satisfies(b -> {
+      assertThat(b.accountId()).isEqualTo("b");
+      assertThat(b.boundAtMillis()).isEqualTo(ahead + 1);
+    });
+  }
+
+  @Test
+  void aWindowSeenFullIsAnnouncedAsACooldownUntilItsResetOnce() {
+    add("a", "b");
+    Map<String, Instant> cooldowns = new LinkedHashMap<>();
+    List<String> calls = new ArrayList<>();
+    pool.onCooldown((id, until) -> {
+      cooldowns.put(id, until);
+      calls.add(id);
+    });
+    used("a", 40, 0);
+    assertThat(calls).isEmpty();
+    used("a", 100, 0);
+    used("a", 100, 0);
+    assertThat(calls).containsExactly("a");
+    assertThat(cooldowns.get("a")).isEqualTo(Instant.ofEpochSecond(clock.instant().plusSeconds(3600).getEpochSecond()));
+  }
+
+  @Test
+  void windowsAreAnnouncedWhenTheyMoveAndAppliedUnlessOlderThanWhatIsKnown() {
+    add("a", "b");
+    List<AccountPool.WindowsSeen> announced = new ArrayList<>();
+    pool.onWindows(announced::add);
+    used("a", 10.2, 0);
+    used("a", 10.7, 0);
+    assertThat(announced).as("the same whole percent is not announced again").hasSize(1);
+    used("a", 11, 0);
+    assertThat(announced).hasSize(2);
+    assertThat(announced.get(1).primary().usedPercent()).isEqualTo(11);
+
+    AccountPool other = new AccountPool(registry, clock,
+        new PoolSettings(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1), 1000));
+    other.applyWindows(announced.get(1));
+    AccountPool.WindowsSeen older = new AccountPool.WindowsSeen("a", new RateWindow(90, 300, null), null,
+        clock.instant().minusSeconds(1));
+    other.applyWindows(older);
+    assertThat(other.status().get(0).primary().usedPercent()).as("an older report is ignored").isEqualTo(11);
+    other.applyWindows(new AccountPool.WindowsSeen("b", new RateWindow(90, 300, null), null, clock.instant()));
+    assertThat(((AccountPool.Chosen) other.select(null, Set.of())).accountId())
+        .as("the windows another instance read weigh in the choice").isEqualTo("a");
+  }
+
+  @Test
+  void accountStateLinesCarryBindingsAndWindows() {
+    add("a", "b");
+    AccountPool other = new AccountPool(registry, clock,
+        new PoolSettings(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1), 1000));
+    List<String> lines = new ArrayList<>();
+    pool.onBinding(b -> lines.add(SharedAccountState.line(b)));
+    pool.onWindows(w -> lines.add(SharedAccountState.line(w)));
+    used("b", 97.5, 30);
+    assertThat(pick("session-1")).isEqualTo("a");
+    assertThat(lines).hasSize(2).noneMatch(l -> l.contains("session-1"));
+    lines.forEach(l -> SharedAccountState.apply(other, l));
+    assertThat(other.status().get(1).primary()).isEqualTo(pool.status().get(1).primary());
+    assertThat(other.status().get(1).secondary()).isEqualTo(pool.status().get(1).secondary());
+    other.applyWindows(new AccountPool.WindowsSeen("a", new RateWindow(99, 300, null), null, clock.instant()));
+    assertThat(((AccountPool.Chosen) other.select("session-1", Set.of())).accountId())
+        .as("the binding made on the first pool holds on the second").isEqualTo("a");
   }
 }

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * account's access token has expired and 90 requests arrive at once over the three; one instance
  * refreshes (holding the account's lease), the others wait and use its new token. The fake issuer
  * rotates refresh tokens and refuses a reused one, so a second refresh would lose the account. And a
- * usage limit one instance runs into rests the account on the others.
+ * usage limit one instance runs into, or a usage window it sees full, rests the account on the
+ * others, and a session bound to an account on one instance uses it on the others too.
  */
 class AccountsAcrossInstancesTest {
   static final String ENCRYPTION_KEY = Base64.getEncoder().encodeToString(new byte[32]);
@@ -98,12 +99,7 @@ class AccountsAcrossInstancesTest {
          TestDatabases.TestDb db = TestDatabases.postgres()) {
       Path accountsDir = Files.createDirectories(dir.resolve("accounts"));
       AccountStore store = AccountStore.shared(accountsDir, ENCRYPTION_KEY, db.db(), false, Duration.ofSeconds(10));
-      for (String id : List.of("acct-a", "acct-b")) {
-        FakeOAuthIssuer.Issued t = issuer.issue(new FakeOAuthIssuer.Identity(id, id + "@example.com", "plus"));
-        Instant now = Instant.now();
-        store.save(Account.fromTokens(new Tokens(t.idToken(), t.accessToken(), t.refreshToken(),
-            JwtClaims.parse(t.accessToken()).expiresAt(), now), null, now));
-      }
+      signIn(store, issuer, "acct-a", "acct-b");
       CreatedKey key = KeyService.create(db.db()).create(new NewKey("codex-user", List.of(), null, null));
       try (Cluster cluster = Cluster.start(dir, 2, config(db, backend, issuer, accountsDir))) {
         backend.exhaust("acct-a", 300);
@@ -130,6 +126,90 @@ class AccountsAcrossInstancesTest {
             .extracting(FakeCodexBackend.Seen::accountId).containsOnly("acct-b");
       }
     }
+  }
+
+  @Test
+  void aSessionKeepsItsAccountOnEveryInstance() throws Exception {
+    try (FakeOAuthIssuer issuer = FakeOAuthIssuer.start(Clock.systemUTC());
+         FakeCodexBackend backend = FakeCodexBackend.start(issuer, Clock.systemUTC());
+         TestDatabases.TestDb db = TestDatabases.postgres()) {
+      Path accountsDir = Files.createDirectories(dir.resolve("accounts"));
+      AccountStore store = AccountStore.shared(accountsDir, ENCRYPTION_KEY, db.db(), false, Duration.ofSeconds(10));
+      signIn(store, issuer, "acct-a", "acct-b");
+      CreatedKey key = KeyService.create(db.db()).create(new NewKey("codex-user", List.of(), null, null));
+      try (Cluster cluster = Cluster.start(dir, 2, config(db, backend, issuer, accountsDir))) {
+        // instance 0 binds both sessions (to different accounts: the second goes to the account picked
+        // less recently); instance 1, left to itself, would put its first session on acct-a
+        chat(cluster, 0, "session-one", key);
+        chat(cluster, 0, "session-two", key);
+        Map<String, String> boundOn0 = accountsBySession(backend);
+        assertThat(boundOn0.values()).as("two sessions on instance 0").doesNotHaveDuplicates().hasSize(2);
+
+        Thread.sleep(1000); // bindings reach the other instances within a second
+        int before = backend.requests().size();
+        for (int i = 0; i < 3; i++) {
+          chat(cluster, 1, "session-two", key);
+          chat(cluster, 0, "session-two", key);
+          chat(cluster, 1, "session-one", key);
+          chat(cluster, 0, "session-one", key);
+        }
+        List<FakeCodexBackend.Seen> later = backend.requests().subList(before, backend.requests().size());
+        assertThat(later).hasSize(12);
+        assertThat(later).as("each session stays on the account instance 0 bound it to; output %s",
+                GracefulShutdownTest.tail(cluster.output()))
+            .allSatisfy(seen -> assertThat(seen.accountId())
+                .isEqualTo(boundOn0.get(seen.headers().get("session_id"))));
+      }
+    }
+  }
+
+  @Test
+  void aUsageWindowOneInstanceSeesFullRestsTheAccountOnTheOthers() throws Exception {
+    try (FakeOAuthIssuer issuer = FakeOAuthIssuer.start(Clock.systemUTC());
+         FakeCodexBackend backend = FakeCodexBackend.start(issuer, Clock.systemUTC());
+         TestDatabases.TestDb db = TestDatabases.postgres()) {
+      Path accountsDir = Files.createDirectories(dir.resolve("accounts"));
+      AccountStore store = AccountStore.shared(accountsDir, ENCRYPTION_KEY, db.db(), false, Duration.ofSeconds(10));
+      signIn(store, issuer, "acct-a", "acct-b");
+      CreatedKey key = KeyService.create(db.db()).create(new NewKey("codex-user", List.of(), null, null));
+      try (Cluster cluster = Cluster.start(dir, 2, config(db, backend, issuer, accountsDir))) {
+        // the answer on instance 0 (acct-a: both accounts are fresh) reports its 5 h window at 100%
+        backend.streamedPrimaryUsed(100);
+        chat(cluster, 0, "session-full", key);
+        backend.streamedPrimaryUsed(13);
+        assertThat(backend.last().accountId()).isEqualTo("acct-a");
+
+        Thread.sleep(1000);
+        int before = backend.requests().size();
+        for (int i = 0; i < 4; i++) {
+          chat(cluster, 1, "session-" + i, key);
+        }
+        assertThat(backend.requests().subList(before, backend.requests().size()))
+            .as("instance 1 never tries the account whose window is full")
+            .extracting(FakeCodexBackend.Seen::accountId).containsOnly("acct-b");
+      }
+    }
+  }
+
+  private static void signIn(AccountStore store, FakeOAuthIssuer issuer, String... ids) {
+    for (String id : ids) {
+      FakeOAuthIssuer.Issued t = issuer.issue(new FakeOAuthIssuer.Identity(id, id + "@example.com", "plus"));
+      Instant now = Instant.now();
+      store.save(Account.fromTokens(new Tokens(t.idToken(), t.accessToken(), t.refreshToken(),
+          JwtClaims.parse(t.accessToken()).expiresAt(), now), null, now));
+    }
+  }
+
+  private static void chat(Cluster cluster, int node, String session, CreatedKey key) {
+    HttpResponse<String> r = cluster.post(node, "/v1/chat/completions", CHAT, "Authorization",
+        "Bearer " + key.secret(), "session_id", session).join();
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  /** The account each session's requests went to, from what the backend saw (one account per session). */
+  private static Map<String, String> accountsBySession(FakeCodexBackend backend) {
+    return backend.requests().stream().collect(Collectors.toMap(s -> s.headers().get("session_id"),
+        FakeCodexBackend.Seen::accountId));
   }
 
   private static String config(TestDatabases.TestDb db, FakeCodexBackend backend, FakeOAuthIssuer issuer,
