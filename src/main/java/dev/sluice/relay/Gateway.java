@@ -18,8 +18,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import io.vertx.core.VerticleBase;
 import java.util.ArrayList;
@@ -294,14 +294,14 @@ public final class Gateway {
     ctx.next();
   }
 
-  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final HexFormat HEX = HexFormat.of();
 
   private static void requestId(RoutingContext ctx) {
     String id = ctx.request().getHeader("X-Request-ID");
     if (id == null || id.isBlank() || id.length() > 200 || !id.chars().allMatch(c -> c > 32 && c < 127)) {
-      byte[] b = new byte[12];
-      RANDOM.nextBytes(b);
-      id = "req_" + HexFormat.of().formatHex(b);
+      // unique, not secret: a thread-local generator, not SecureRandom (a lock and a system call per request)
+      ThreadLocalRandom r = ThreadLocalRandom.current();
+      id = "req_" + HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextInt());
     }
     ctx.put(RelayHandler.REQUEST_ID, id);
     ctx.response().putHeader("X-Request-ID", id);
