@@ -103,7 +103,10 @@ class GenerateContentToChatErrorTest {
         bad("generationConfig.presencePenalty", "{" + USER + ",\"generationConfig\":{\"presencePenalty\":[1]}}"),
         bad("generationConfig.frequencyPenalty", "{" + USER + ",\"generationConfig\":{\"frequencyPenalty\":\"x\"}}"),
         bad("generationConfig.candidateCount", "{" + USER + ",\"generationConfig\":{\"candidateCount\":0}}"),
+        bad("generationConfig.candidateCount", "{" + USER + ",\"generationConfig\":{\"candidateCount\":2}}"),
         bad("generationConfig.stopSequences", "{" + USER + ",\"generationConfig\":{\"stopSequences\":\"END\"}}"),
+        bad("generationConfig.stopSequences", "{" + USER + ",\"generationConfig\":{\"stopSequences\":"
+            + "[\"a\",\"b\",\"c\",\"d\",\"e\"]}}"),
         bad("generationConfig.stopSequences[1]", "{" + USER + ",\"generationConfig\":{\"stopSequences\":[\"END\",3]}}"),
         bad("generationConfig.responseMimeType", "{" + USER + ",\"generationConfig\":{\"responseMimeType\":\"text/x.enum\"}}"),
         bad("generationConfig.responseMimeType", "{" + USER + ",\"generationConfig\":{\"responseMimeType\":1}}"),
