@@ -16,9 +16,9 @@ import java.util.Locale;
 
 /**
  * Gemini's {@code generationConfig} as chat settings: {@code maxOutputTokens} → {@code max_tokens},
- * {@code stopSequences} (at most {@value #STOP_MAX}) → {@code stop}, {@code temperature},
- * {@code topP} → {@code top_p}, {@code seed}, {@code presencePenalty} / {@code frequencyPenalty} →
- * the penalties ({@code candidateCount} must be 1: the gateway answers one choice, as for chat's
+ * {@code stopSequences} (at most {@value #STOP_MAX}) → {@code stop}, {@code temperature} (0–2),
+ * {@code topP} (0–1) → {@code top_p}, {@code seed}, {@code presencePenalty} /
+ * {@code frequencyPenalty} (−2–2) → the penalties ({@code candidateCount} must be 1: the gateway answers one choice, as for chat's
  * {@code n}); {@code responseMimeType: application/json} → {@code response_format: json_object},
  * with {@code responseSchema} (through {@link GeminiSchema}) or {@code responseJsonSchema}
  * (unchanged) → {@code json_schema {name: "response", schema}};
@@ -51,12 +51,12 @@ final class GenerationSettings {
       out.set("max_tokens", maxTokens);
     }
     stop(config, path, out);
-    set(out, "temperature", number(config, "temperature", path));
-    set(out, "top_p", number(config, "topP", path));
+    set(out, "temperature", range(config, "temperature", path, 0, 2));
+    set(out, "top_p", range(config, "topP", path, 0, 1));
     number(config, "topK", path);
     set(out, "seed", integer(config, "seed", path));
-    set(out, "presence_penalty", number(config, "presencePenalty", path));
-    set(out, "frequency_penalty", number(config, "frequencyPenalty", path));
+    set(out, "presence_penalty", range(config, "presencePenalty", path, -2, 2));
+    set(out, "frequency_penalty", range(config, "frequencyPenalty", path, -2, 2));
     JsonNode n = integer(config, "candidateCount", path);
     if (n != null && n.asLong() != 1) {
       throw invalid(at(path, config, "candidateCount"), "this gateway returns a single candidate per request, so"
@@ -70,6 +70,15 @@ final class GenerationSettings {
     if (effort != null) {
       out.put("reasoning_effort", effort);
     }
+  }
+
+  /** A number within [lo, hi] (Gemini's ranges, which chat shares); a 400 outside. */
+  private static JsonNode range(JsonNode config, String field, String path, int lo, int hi) {
+    JsonNode v = number(config, field, path);
+    if (v != null && (v.doubleValue() < lo || v.doubleValue() > hi)) {
+      throw invalid(at(path, config, field), field + " must be between " + lo + " and " + hi + ", got " + v);
+    }
+    return v;
   }
 
   private static void set(ObjectNode out, String name, JsonNode value) {
