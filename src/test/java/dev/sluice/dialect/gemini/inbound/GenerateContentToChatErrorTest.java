@@ -25,6 +25,7 @@ class GenerateContentToChatErrorTest {
         bad("contents", "{\"contents\":[]}"),
         bad("contents", "{\"contents\":{\"parts\":[{\"text\":\"x\"}]}}"),
         bad("contents[0]", "{\"contents\":[\"hi\"]}"),
+        bad("contents", "{\"contents\":[{\"role\":\"model\",\"parts\":[{\"text\":\"hmm\",\"thought\":true}]}]}"),
         bad("contents[0].parts", "{\"contents\":[{\"role\":\"user\"}]}"),
         bad("contents[0].parts", "{\"contents\":[{\"role\":\"user\",\"parts\":[]}]}"),
         bad("contents[0].role", "{\"contents\":[{\"role\":\"assistant\",\"parts\":[{\"text\":\"x\"}]}]}"),
