@@ -63,7 +63,11 @@ public final class GenerateContentToChat {
     out.put("model", id);
     ArrayNode messages = Json.MAPPER.createArrayNode();
     system(geminiRequest, messages);
+    int system = messages.size();
     new Turns(messages).translate(geminiRequest);
+    if (messages.size() == system) {
+      throw invalid(at("", geminiRequest, "contents"), "contents hold nothing to send (thoughts and empty parts only)");
+    }
     out.set("messages", messages);
     GeminiTools.apply(geminiRequest, out);
     GenerationSettings.apply(geminiRequest, out);

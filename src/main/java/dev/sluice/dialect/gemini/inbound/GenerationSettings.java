@@ -16,11 +16,12 @@ import java.util.Locale;
 
 /**
  * Gemini's {@code generationConfig} as chat settings: {@code maxOutputTokens} → {@code max_tokens},
- * {@code stopSequences} → {@code stop}, {@code temperature}, {@code topP} → {@code top_p},
- * {@code seed}, {@code presencePenalty} / {@code frequencyPenalty} → the penalties,
- * {@code candidateCount} above 1 → {@code n}; {@code responseMimeType: application/json} →
- * {@code response_format: json_object}, with {@code responseSchema} (through {@link GeminiSchema}) or
- * {@code responseJsonSchema} (unchanged) → {@code json_schema {name: "response", schema}};
+ * {@code stopSequences} (at most {@value #STOP_MAX}) → {@code stop}, {@code temperature} (0–2),
+ * {@code topP} (0–1) → {@code top_p}, {@code seed}, {@code presencePenalty} /
+ * {@code frequencyPenalty} (−2–2) → the penalties ({@code candidateCount} must be 1: the gateway answers one choice, as for chat's
+ * {@code n}); {@code responseMimeType: application/json} → {@code response_format: json_object},
+ * with {@code responseSchema} (through {@link GeminiSchema}) or {@code responseJsonSchema}
+ * (unchanged) → {@code json_schema {name: "response", schema}};
  * {@code thinkingConfig} → {@code reasoning_effort}: {@code thinkingLevel} MINIMAL / LOW / MEDIUM /
  * HIGH → the same effort in lowercase, else {@code thinkingBudget} 0 → {@code minimal}, 1–2048 →
  * {@code low}, ≤ 8192 → {@code medium}, more → {@code high}, −1 (dynamic) → none given.
@@ -30,6 +31,9 @@ import java.util.Locale;
  * than {@code text/plain} and {@code application/json} are a 400. Numbers may be numeric strings.
  */
 final class GenerationSettings {
+  /** Chat completions' limit (Gemini's is 5). */
+  static final int STOP_MAX = 4;
+
   private GenerationSettings() {
   }
 
@@ -47,20 +51,16 @@ final class GenerationSettings {
       out.set("max_tokens", maxTokens);
     }
     stop(config, path, out);
-    set(out, "temperature", number(config, "temperature", path));
-    set(out, "top_p", number(config, "topP", path));
+    set(out, "temperature", range(config, "temperature", path, 0, 2));
+    set(out, "top_p", range(config, "topP", path, 0, 1));
     number(config, "topK", path);
     set(out, "seed", integer(config, "seed", path));
-    set(out, "presence_penalty", number(config, "presencePenalty", path));
-    set(out, "frequency_penalty", number(config, "frequencyPenalty", path));
+    set(out, "presence_penalty", range(config, "presencePenalty", path, -2, 2));
+    set(out, "frequency_penalty", range(config, "frequencyPenalty", path, -2, 2));
     JsonNode n = integer(config, "candidateCount", path);
-    if (n != null) {
-      if (n.asLong() < 1) {
-        throw invalid(at(path, config, "candidateCount"), "candidateCount must be a positive integer");
-      }
-      if (n.asLong() > 1) {
-        out.set("n", n);
-      }
+    if (n != null && n.asLong() != 1) {
+      throw invalid(at(path, config, "candidateCount"), "this gateway returns a single candidate per request, so"
+          + " candidateCount must be 1, got " + n);
     }
     bool(config, "responseLogprobs", path);
     integer(config, "logprobs", path);
@@ -70,6 +70,15 @@ final class GenerationSettings {
     if (effort != null) {
       out.put("reasoning_effort", effort);
     }
+  }
+
+  /** A number within [lo, hi] (Gemini's ranges, which chat shares); a 400 outside. */
+  private static JsonNode range(JsonNode config, String field, String path, int lo, int hi) {
+    JsonNode v = number(config, field, path);
+    if (v != null && (v.doubleValue() < lo || v.doubleValue() > hi)) {
+      throw invalid(at(path, config, field), field + " must be between " + lo + " and " + hi + ", got " + v);
+    }
+    return v;
   }
 
   private static void set(ObjectNode out, String name, JsonNode value) {
@@ -87,6 +96,10 @@ final class GenerationSettings {
       if (!stop.get(i).isTextual()) {
         throw invalid(at(path, config, "stopSequences") + "[" + i + "]", "each stop sequence must be a string");
       }
+    }
+    if (stop.size() > STOP_MAX) {
+      throw invalid(at(path, config, "stopSequences"), "at most " + STOP_MAX + " stop sequences for this model"
+          + " (chat completions' limit), got " + stop.size());
     }
     if (!stop.isEmpty()) {
       out.set("stop", stop);

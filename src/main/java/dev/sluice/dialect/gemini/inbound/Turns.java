@@ -39,7 +39,8 @@ import java.util.List;
  *   <li>Model turns: text parts → {@code content} (concatenated: streamed fragments); {@code functionCall}
  *       → {@code tool_calls} ({@code arguments} = compact JSON of {@code args}, {@code {}} when absent),
  *       with Gemini's {@code id}, else {@code call_<content index>_<part index>} (stable as the
- *       conversation grows). A model turn of thoughts only is left out. Other parts are a 400.</li>
+ *       conversation grows). A model turn without text or calls (thoughts, empty text) is left out.
+ *       Other parts are a 400.</li>
  * </ul>
  */
 final class Turns {
@@ -127,7 +128,6 @@ final class Turns {
 
   private void model(JsonNode parts, String path, int contentIndex) {
     StringBuilder text = new StringBuilder();
-    boolean hasText = false;
     ArrayNode toolCalls = Json.MAPPER.createArrayNode();
     for (int j = 0; j < parts.size(); j++) {
       String partPath = path + "[" + j + "]";
@@ -138,21 +138,18 @@ final class Turns {
       }
       String at = partPath + "." + name(part, kind);
       switch (kind) {
-        case "text" -> {
-          text.append(field(part, "text").asText());
-          hasText = true;
-        }
+        case "text" -> text.append(field(part, "text").asText());
         case "functionCall" -> toolCalls.add(functionCall(object(part, kind, partPath), at,
             "call_" + contentIndex + "_" + j));
         default -> throw invalid(at, kind + " parts cannot be sent in a model turn for this model; model turns"
             + " hold text and functionCall parts");
       }
     }
-    if (!hasText && toolCalls.isEmpty()) {
+    if (text.isEmpty() && toolCalls.isEmpty()) {
       return;
     }
     ObjectNode m = out.addObject().put("role", "assistant");
-    if (!text.isEmpty() || toolCalls.isEmpty()) {
+    if (!text.isEmpty()) {
       m.put("content", text.toString());
     } else {
       m.putNull("content");

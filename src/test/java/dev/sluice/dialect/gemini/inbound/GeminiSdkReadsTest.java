@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.genai.errors.ApiException;
+import com.google.genai.errors.ClientException;
+import com.google.genai.errors.ServerException;
 import com.google.genai.types.CountTokensResponse;
 import com.google.genai.types.FinishReason;
 import com.google.genai.types.FunctionCall;
@@ -12,6 +15,7 @@ import com.google.genai.types.GenerateContentResponseUsageMetadata;
 import com.google.genai.types.ListModelsResponse;
 import com.google.genai.types.Model;
 import dev.sluice.dialect.openai.chat.Golden;
+import dev.sluice.error.ApiError;
 import dev.sluice.json.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import okhttp3.MediaType;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -161,5 +170,40 @@ class GeminiSdkReadsTest {
     ObjectNode request = (ObjectNode) Json.parse("{\"contents\":[{\"parts\":[{\"text\":\"hello world\"}]}]}");
     CountTokensResponse count = CountTokensResponse.fromJson(Json.write(GeminiCountTokens.count(request)));
     assertThat(count.totalTokens()).contains(2);
+  }
+
+  @Test
+  void errorsAreWhatTheSdkReads() {
+    List<ApiError> errors = List.of(ApiError.invalidParam("contents", "contents must be a non-empty array"),
+        ApiError.invalidApiKey(), ApiError.modelNotAllowed("gemini-x"),
+        ApiError.of(429, ApiError.RATE_LIMIT, "slow down", "rate_limit_exceeded").withHeader("Retry-After", "7"),
+        ApiError.upstreamTimeout(), ApiError.shuttingDown());
+    for (ApiError e : errors) {
+      String body = Json.write(GeminiErrorBody.of(e));
+      // a JSON-array stream's error element, as the SDK reads it mid-stream
+      ApiException fromStream = thrown(() -> ApiException.throwFromErrorNode(
+          Json.MAPPER.createArrayNode().add(GeminiErrorBody.of(e)),
+          e.status()));
+      assertThat(fromStream).isInstanceOf(e.status() < 500 ? ClientException.class : ServerException.class);
+      assertThat(fromStream.code()).isEqualTo(e.status());
+      assertThat(fromStream.status()).isEqualTo(GeminiErrorBody.status(e));
+      assertThat(fromStream.message()).contains(e.message());
+      // a JSON error answer
+      Response response = new Response.Builder().request(new Request.Builder().url("http://127.0.0.1/v1beta").build())
+          .protocol(Protocol.HTTP_1_1).code(e.status()).message(GeminiErrorBody.status(e))
+          .body(ResponseBody.create(body, MediaType.get("application/json"))).build();
+      ApiException fromBody = thrown(() -> ApiException.throwFromResponse(response));
+      assertThat(fromBody.code()).isEqualTo(e.status());
+      assertThat(fromBody.message()).contains(e.message());
+    }
+  }
+
+  private static ApiException thrown(Runnable r) {
+    try {
+      r.run();
+    } catch (ApiException e) {
+      return e;
+    }
+    throw new AssertionError("the SDK read no error");
   }
 }

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.api.Endpoint;
 import dev.sluice.dialect.openai.chat.Golden;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
+import dev.sluice.validation.RequestValidator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +23,15 @@ import net.jqwik.api.Provide;
 /**
  * The golden requests with one value anywhere in them replaced by another kind of JSON (string,
  * number, boolean, null, array, object): the translators either translate or refuse with a 400
- * naming a field; never another exception (a 5xx). countTokens the same.
+ * naming a field; never another exception (a 5xx). What they accept is a chat request the gateway's
+ * chat validation accepts too. countTokens the same.
  */
 class GenerateContentToChatFuzzTest {
   private static final List<JsonNode> REQUESTS = Golden.cases("gemini-inbound/request", ".json").stream()
       .map(Golden::read).map(d -> d.get("gemini")).toList();
   private static final List<String> VALUES = List.of("\"x\"", "\"\"", "0", "-1", "1.5", "true", "null", "[]", "[1]",
-      "{}", "{\"text\":\"t\"}", "\"STRING\"", "\"user\"", "\"model\"", "\"ANY\"");
+      "{}", "{\"text\":\"t\"}", "\"STRING\"", "\"user\"", "\"model\"", "\"ANY\"", "3", "\"7\"", "1e400",
+      "[\"a\",\"b\",\"c\",\"d\",\"e\"]", "{\"functionCall\":{\"name\":\"f\"}}");
 
   @Provide
   Arbitrary<Integer> anyIndex() {
@@ -49,12 +53,15 @@ class GenerateContentToChatFuzzTest {
       ((ArrayNode) parents.get(i)).set((Integer) keys.get(i), replacement);
     }
     for (boolean stream : new boolean[] {false, true}) {
+      ObjectNode chat;
       try {
-        GenerateContentToChat.translate(body, "gemini-x", stream);
+        chat = GenerateContentToChat.translate(body, "gemini-x", stream);
       } catch (GatewayException e) {
         assertThat(e.error().status()).isEqualTo(400);
         assertThat(e.error().param()).isNotBlank();
+        continue;
       }
+      RequestValidator.openai().validate(Endpoint.CHAT_COMPLETIONS, chat);
     }
     try {
       GeminiCountTokens.count(body);
