@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.error.GatewayException;
-import dev.sluice.dialect.openai.chat.ToolArguments;
+import dev.sluice.dialect.openai.chat.ChatRequestFields;
 import dev.sluice.json.Json;
 import dev.sluice.json.JsonFields;
 import java.util.HashSet;
@@ -156,7 +156,7 @@ public final class ChatToMessagesRequest {
       out.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
     }
     out.put("max_tokens", maxTokens);
-    JsonNode stop = stopSequences(JsonFields.present(chat, "stop"));
+    JsonNode stop = ChatRequestFields.stopSequences(JsonFields.present(chat, "stop"));
     if (stop != null) {
       out.set("stop_sequences", stop);
     }
@@ -212,7 +212,7 @@ public final class ChatToMessagesRequest {
       }
       callIds.add(id);
       ObjectNode use = blocks.addObject().put("type", "tool_use").put("id", id).put("name", name);
-      use.set("input", ToolArguments.parse(JsonFields.present(call.path("function"), "arguments"),
+      use.set("input", ChatRequestFields.toolArguments(JsonFields.present(call.path("function"), "arguments"),
           callPath + ".function.arguments"));
     }
     return blocks;
@@ -294,25 +294,5 @@ public final class ChatToMessagesRequest {
       toolUse |= type.equals("tool_use");
     }
     return toolUse;
-  }
-
-  private static JsonNode stopSequences(JsonNode stop) {
-    if (stop == null) {
-      return null;
-    }
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    if (stop.isTextual()) {
-      return out.add(stop.asText());
-    }
-    if (!stop.isArray()) {
-      throw BadRequest.at("stop", "stop must be a string or an array of strings");
-    }
-    for (int i = 0; i < stop.size(); i++) {
-      if (!stop.get(i).isTextual()) {
-        throw BadRequest.at("stop[" + i + "]", "stop must be a string or an array of strings");
-      }
-      out.add(stop.get(i));
-    }
-    return out.isEmpty() ? null : out;
   }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.error.GatewayException;
-import dev.sluice.dialect.openai.chat.ToolArguments;
+import dev.sluice.dialect.openai.chat.ChatRequestFields;
 import dev.sluice.json.Json;
 import dev.sluice.json.JsonFields;
 import java.util.ArrayList;
@@ -199,7 +199,7 @@ public final class ChatToGenerateContentRequest {
         fc.put("id", decoded.geminiId());
       }
       fc.put("name", name);
-      fc.set("args", ToolArguments.parse(JsonFields.present(call.path("function"), "arguments"),
+      fc.set("args", ChatRequestFields.toolArguments(JsonFields.present(call.path("function"), "arguments"),
           callPath + ".function.arguments"));
       if (decoded.signature() != null) {
         part.put("thoughtSignature", decoded.signature());
@@ -248,7 +248,7 @@ public final class ChatToGenerateContentRequest {
         break;
       }
     }
-    JsonNode stop = stopSequences(JsonFields.present(chat, "stop"));
+    JsonNode stop = ChatRequestFields.stopSequences(JsonFields.present(chat, "stop"));
     if (stop != null) {
       g.set("stopSequences", stop);
     }
@@ -346,25 +346,5 @@ public final class ChatToGenerateContentRequest {
       throw BadRequest.at(field, field + " must be a number");
     }
     to.set(as, v);
-  }
-
-  private static JsonNode stopSequences(JsonNode stop) {
-    if (stop == null) {
-      return null;
-    }
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    if (stop.isTextual()) {
-      return out.add(stop.asText());
-    }
-    if (!stop.isArray()) {
-      throw BadRequest.at("stop", "stop must be a string or an array of strings");
-    }
-    for (int i = 0; i < stop.size(); i++) {
-      if (!stop.get(i).isTextual()) {
-        throw BadRequest.at("stop[" + i + "]", "stop must be a string or an array of strings");
-      }
-      out.add(stop.get(i));
-    }
-    return out.isEmpty() ? null : out;
   }
 }
