@@ -293,6 +293,13 @@ public final class Wiring implements AutoCloseable {
         gateway.inFlight().awaitIdle(Duration.ofSeconds(SHUTDOWN_ABORT_SECONDS));
       }
       stopped.await();
+      // A connection accepted before the listener closed may have sent its request after the wait
+      // above saw none in flight; every connection is closed now, so no request starts any more,
+      // and the usage sink closes only once the last of them has written its record.
+      if (!gateway.inFlight().awaitIdle(Duration.ofSeconds(SHUTDOWN_ABORT_SECONDS))) {
+        gateway.inFlight().abortAll(ApiError.shuttingDown());
+        gateway.inFlight().awaitIdle(Duration.ofSeconds(1));
+      }
     } catch (Exception ignored) {
       // shutting down anyway
     }
