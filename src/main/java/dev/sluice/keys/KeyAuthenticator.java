@@ -87,6 +87,8 @@ public final class KeyAuthenticator implements Authenticator, AutoCloseable {
     this.cache = Caffeine.newBuilder()
         .maximumSize(100_000)
         .ticker(ticker)
+        // maintenance on the calling thread: handing it to the common pool woke a thread per few reads
+        .executor(Runnable::run)
         .expireAfter(Expiry.<String, Optional<ApiKey>>creating(
             (hash, value) -> Duration.ofNanos(value.isPresent() ? positiveNanos : negativeNanos)))
         .build();

@@ -1,15 +1,11 @@
 package dev.sluice.logging;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
-import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.FileAppender;
-import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import dev.sluice.config.ConfigException;
@@ -20,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@link LogSettings} to logback for {@code sluice serve}: the root level, text or JSON
- * lines, where they go and whether text is coloured. Writing stays on logback's own thread, as in
+ * lines, where they go and whether text is coloured. Writing stays on a thread of its own ({@link BatchingAppender}), as in
  * {@code logback.xml} (which configures everything before this runs, and tests).
  */
 public final class Logging {
@@ -40,15 +36,20 @@ public final class Logging {
 
     List<Appender<ILoggingEvent>> added = new ArrayList<>();
     for (String output : settings.outputs()) {
-      OutputStreamAppender<ILoggingEvent> out = appender(output);
+      BatchingAppender out = new BatchingAppender();
       out.setContext(lc);
       out.setName("sluice-" + output);
+      if (LogSettings.isConsole(output)) {
+        out.setTarget(output.equals(LogSettings.STDOUT) ? "System.out" : "System.err");
+      } else {
+        out.setFile(output);
+      }
       out.setEncoder(encoder(lc, settings.json(), settings.colored(output)));
       out.start();
       if (!out.isStarted()) {
         throw new ConfigException("logging.output", "cannot write to '" + output + "'");
       }
-      added.add(async(lc, out));
+      added.add(out);
     }
 
     List<Appender<ILoggingEvent>> previous = new ArrayList<>();
@@ -60,32 +61,6 @@ public final class Logging {
       root.detachAppender(old);
       old.stop();
     }
-  }
-
-  /** Writing on logback's own thread, never an event loop; nothing discarded (one output each). */
-  private static AsyncAppender async(LoggerContext lc, Appender<ILoggingEvent> out) {
-    AsyncAppender async = new AsyncAppender();
-    async.setContext(lc);
-    async.setName("async-" + out.getName());
-    async.setQueueSize(16384);
-    async.setDiscardingThreshold(0);
-    async.setNeverBlock(false);
-    async.setMaxFlushTime(5000);
-    async.addAppender(out);
-    async.start();
-    return async;
-  }
-
-  private static OutputStreamAppender<ILoggingEvent> appender(String output) {
-    if (LogSettings.isConsole(output)) {
-      ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-      console.setTarget(output.equals(LogSettings.STDOUT) ? "System.out" : "System.err");
-      return console;
-    }
-    FileAppender<ILoggingEvent> file = new FileAppender<>();
-    file.setFile(output);
-    file.setAppend(true);
-    return file;
   }
 
   private static Encoder<ILoggingEvent> encoder(LoggerContext lc, boolean json, boolean color) {
