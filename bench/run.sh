@@ -56,6 +56,20 @@ if (( hold * 2 + 300 > nofile )); then
   log "open files limit $nofile (cannot be raised here): $hold open streams instead of 10,000"
 fi
 
+# ---- CPUs ----
+# With 2 CPUs or more, the proxy under test (nginx or Sluice) runs alone on the last CPU and the
+# load generators and the fake upstream share the others, as they would on other hosts in
+# production: each proxy's figures are then its own, not time it waited for the generator's CPU.
+# BENCH_PIN=0 runs everything unpinned.
+ncpu=$(nproc)
+if [ "${BENCH_PIN:-1}" = 1 ] && (( ncpu >= 2 )); then
+  proxy_cpus="$(( ncpu - 1 ))"; load_cpus="0-$(( ncpu - 2 ))"
+  on_proxy=(taskset -c "$proxy_cpus"); on_load=(taskset -c "$load_cpus")
+  proxy_ncpu=1
+else
+  proxy_cpus="all"; load_cpus="all"; on_proxy=(); on_load=(); proxy_ncpu=$ncpu
+fi
+
 # ---- machine ----
 {
   echo "mode=$mode"
@@ -66,6 +80,8 @@ fi
   echo "kernel=Linux $(uname -r)"
   echo "jdk=$("$java" -version 2>&1 | head -1 | tr -d '"')"
   echo "loadavg=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "proxy_cpus=$proxy_cpus"
+  echo "load_cpus=$load_cpus"
   echo "sluice_java_opts=$SLUICE_JAVA_OPTS"
 } > "$res/machine.properties"
 
@@ -79,7 +95,7 @@ cpu_ms() {
 }
 
 # ---- fake upstream ----
-"$java" -Xmx1g -cp "$cp" dev.sluice.bench.FakeUpstreamMain "$work/fake.port" > "$work/fake.log" 2>&1 &
+"${on_load[@]}" "$java" -Xmx1g -cp "$cp" dev.sluice.bench.FakeUpstreamMain "$work/fake.port" > "$work/fake.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 300); do [ -s "$work/fake.port" ] && break; sleep 0.1; done
 fake="http://127.0.0.1:$(cat "$work/fake.port")"
@@ -91,7 +107,7 @@ mkdir -p "$work/nginx"
 nport=$(( 20000 + RANDOM % 20000 ))
 cat > "$work/nginx/nginx.conf" <<EOF
 daemon off;
-worker_processes 2;
+worker_processes $proxy_ncpu;
 pid $work/nginx/nginx.pid;
 error_log $work/nginx/error.log warn;
 events { worker_connections 4096; }
@@ -110,7 +126,7 @@ http {
   }
 }
 EOF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+"${on_proxy[@]}" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 npid=$!
 pids+=($npid)
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$nport/" && break; sleep 0.05; done
@@ -141,11 +157,13 @@ key="$(SLUICE_JAVA_OPTS= ./sluice keys create --config "$work/sluice.yaml" --nam
 [ -n "$key" ] || { log "could not create a key"; exit 1; }
 
 body='{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hello to the benchmark."}]}'
-# Starts Sluice; sets spid, sluice and first_ms (launch to first answered chat completion).
+# Starts Sluice; sets spid, sluice and first_ms (launch to first answered chat completion). With
+# "pinned", on the proxy's CPU (the load phases); else on every CPU, as a user starts it.
 start_sluice() {
-  local t0 t1 port=""
+  local t0 t1 port="" pin=()
+  if [ "${1:-}" = pinned ]; then pin=("${on_proxy[@]}"); fi
   t0=$(date +%s%N)
-  ./sluice serve --config "$work/sluice.yaml" > "$work/sluice.log" 2>&1 &
+  "${pin[@]}" ./sluice serve --config "$work/sluice.yaml" > "$work/sluice.log" 2>&1 &
   spid=$!
   pids+=($spid)
   for _ in $(seq 1 6000); do
@@ -164,15 +182,22 @@ start_sluice() {
   first_ms=$(( (t1 - t0) / 1000000 ))
 }
 # The first start writes the class-data archive (SharedArchiveFile); it is timed too, then stopped.
+# Both starts run on every CPU, as a user starts Sluice.
 start_sluice
 cold_ms=$first_ms
 kill "$spid"; wait "$spid" 2>/dev/null || true
 start_sluice
 sleep 2
+idle_rss=$(rss_mib "$spid")
+if (( ${#on_proxy[@]} > 0 )); then
+  # the load phases run Sluice on the proxy's CPU: start it again there (the archive is written)
+  kill "$spid"; wait "$spid" 2>/dev/null || true
+  start_sluice pinned
+fi
 {
   echo "first_request_ms=$first_ms"
   echo "cold_first_request_ms=$cold_ms"
-  echo "idle_rss_mib=$(rss_mib "$spid")"
+  echo "idle_rss_mib=$idle_rss"
   echo "self_reported=$(sed -n 's/.*(started in \([0-9]*\) ms).*/\1/p' "$work/sluice.log" | head -1)"
 } > "$res/startup.properties"
 log "Sluice at $sluice (pid $spid): $(tr '\n' ' ' < "$res/startup.properties")"
@@ -187,7 +212,7 @@ EOF
 }
 lua direct upstream-secret
 lua sluice "$key"
-wrk_run() { wrk -t1 -c32 -d"$2"s --latency -s "$work/$1.lua" "$3/v1/chat/completions"; }
+wrk_run() { "${on_load[@]}" wrk -t1 -c32 -d"$2"s --latency -s "$work/$1.lua" "$3/v1/chat/completions"; }
 # A saturation run that also notes the CPU the proxy ($4...) and the fake used over it.
 wrk_cpu() {
   local name=$1 script=$2 url=$3; shift 3
@@ -197,7 +222,7 @@ wrk_cpu() {
   p1=$(cpu_ms "$@"); f1=$(cpu_ms "$fpid")
   { echo "proxy_cpu_ms=$(( p1 - p0 ))"; echo "fake_cpu_ms=$(( f1 - f0 ))"; } > "$res/cpu_$name.properties"
 }
-loadgen() { "$java" -Xmx1g -cp "$cp" dev.sluice.bench.LoadGen "$@"; }
+loadgen() { "${on_load[@]}" "$java" -Xmx1g -cp "$cp" dev.sluice.bench.LoadGen "$@"; }
 
 # ---- saturation ----
 log "warm-up through Sluice (${warm}s)"
@@ -225,7 +250,7 @@ chunks=$(( stream_dur * 1000 / stream_interval ))
 for t in direct sluice; do
   if [ $t = direct ]; then url="$fake"; k=upstream-secret; else url="$sluice"; k="$key"; fi
   log "$streams streams: $t (${stream_dur}s)"
-  loadgen streams --url="$url/v1/chat/completions" --key="$k" --streams=$streams --chunks=$chunks \
+  loadgen streams --url="$url/v1/chat/completions" --key="$k" --streams=$streams --warmup-streams=$streams --chunks=$chunks \
     --interval-ms=$stream_interval --ramp-ms=1000 --skip=2 --out="$res/stream_$t.properties" > /dev/null
 done
 

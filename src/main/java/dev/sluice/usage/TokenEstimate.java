@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -55,23 +56,44 @@ public final class TokenEstimate {
     boolean direct = bb.hasArray() && bb.arrayOffset() + bb.readerIndex() == 0 && bb.readableBytes() == bb.array().length;
     byte[] b = direct ? bb.array() : event.getBytes();
     int n = b.length;
-    for (int i = 0; i < n; i++) {
+    int i = 0;
+    // one pass over the bytes: each string is skipped whole unless it is one of the keys
+    while (i < n) {
       if (b[i] != '"') {
+        i++;
         continue;
       }
-      for (byte[] key : keys) {
-        if (matches(b, i, key)) {
-          int j = skipSpaces(b, i + key.length);
-          if (j < n && b[j] == ':') {
-            j = skipSpaces(b, j + 1);
-            if (j < n && b[j] == '"') {
-              i = readString(b, j + 1, text) - 1;
-            }
-          }
-          break;
+      int close = endOfString(b, i + 1);
+      int j = skipSpaces(b, close + 1);
+      if (j < n && b[j] == ':' && isKey(b, i, close + 1)) {
+        j = skipSpaces(b, j + 1);
+        if (j < n && b[j] == '"') {
+          i = readString(b, j + 1, text);
+          continue;
         }
       }
+      i = close + 1;
     }
+  }
+
+  /** Whether {@code b[from, to)}, a quoted name, is one of this dialect's output keys. */
+  private boolean isKey(byte[] b, int from, int to) {
+    int len = to - from;
+    for (byte[] key : keys) {
+      if (key.length == len && Arrays.equals(b, from, to, key, 0, len)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The index of the quote closing a string whose first byte is at {@code i}, or {@code b.length}. */
+  private static int endOfString(byte[] b, int i) {
+    int n = b.length;
+    while (i < n && b[i] != '"') {
+      i += b[i] == '\\' ? 2 : 1;
+    }
+    return Math.min(i, n);
   }
 
   /** Whether any output text was relayed. */
@@ -121,18 +143,6 @@ public final class TokenEstimate {
   /** Loaded on first use: most processes never need it. */
   private static final class Tokenizer {
     static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
-  }
-
-  private static boolean matches(byte[] b, int at, byte[] key) {
-    if (at + key.length > b.length) {
-      return false;
-    }
-    for (int k = 0; k < key.length; k++) {
-      if (b[at + k] != key[k]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static int skipSpaces(byte[] b, int i) {

@@ -180,7 +180,10 @@ public final class BenchReport {
         .append(" CPUs, ").append(machine.getProperty("mem", "?")).append(" memory, ")
         .append(machine.getProperty("kernel", "?")).append(", ").append(machine.getProperty("jdk", "?")).append(".  \n");
     sb.append("Sluice JVM options: `").append(machine.getProperty("sluice_java_opts", "")).append("`; load average at start: ")
-        .append(machine.getProperty("loadavg", "?")).append(".\n\n");
+        .append(machine.getProperty("loadavg", "?")).append(".  \n");
+    sb.append("CPUs: the proxy under test (nginx, Sluice) on ").append(machine.getProperty("proxy_cpus", "all"))
+        .append("; the fake upstream and the load generators on ").append(machine.getProperty("load_cpus", "all"))
+        .append(".\n\n");
     sb.append("| Measure | Direct | Sluice | Sluice vs direct | Target | Met |\n");
     sb.append("| --- | ---: | ---: | ---: | --- | --- |\n");
     for (String[] r : rows) {

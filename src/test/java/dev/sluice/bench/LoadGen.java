@@ -175,6 +175,17 @@ public final class LoadGen {
   }
 
   private static Map<String, Object> streams(Map<String, String> a) throws InterruptedException {
+    int warmup = Integer.parseInt(a.getOrDefault("warmup-streams", "0"));
+    if (warmup > 0) {
+      // this JVM's own JIT and the upstream connections first, so that the measured streams time the server
+      Map<String, String> w = new HashMap<>(a);
+      w.remove("warmup-streams");
+      w.put("streams", Integer.toString(warmup));
+      w.put("chunks", "10");
+      w.put("interval-ms", "20");
+      w.put("skip", "0");
+      streams(w);
+    }
     String url = a.get("url");
     String key = a.get("key");
     int n = Integer.parseInt(a.getOrDefault("streams", "1000"));

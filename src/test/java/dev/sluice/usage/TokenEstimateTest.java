@@ -2,6 +2,8 @@ package dev.sluice.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.EncodingType;
 import dev.sluice.json.Json;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,16 @@ class TokenEstimateTest {
     assertThat(t.hasText()).isTrue();
     // o200k_base: "Hello", " world" (ids, models and JSON framing are not output)
     assertThat(t.completionTokens()).isBetween(2L, 3L);
+  }
+
+  @Test
+  void aValueNamedLikeAKeyOrAKeyInsideTextIsNotOutput() {
+    TokenEstimate t = new TokenEstimate();
+    t.relayed(event("{\"object\":\"content\",\"name\":\"delta\",\"choices\":[{\"delta\":{\"content\":"
+        + "\"say \\\"content\\\": \\\"no\\\"\"}}]}"));
+    assertThat(t.hasText()).isTrue();
+    assertThat(t.completionTokens()).isEqualTo((long) Encodings.newDefaultEncodingRegistry()
+        .getEncoding(EncodingType.O200K_BASE).countTokensOrdinary("say \"content\": \"no\""));
   }
 
   @Test
