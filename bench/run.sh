@@ -6,7 +6,7 @@
 #   bench/run.sh            full run (~5 min)
 #   bench/run.sh --quick    short durations (~1.5 min), for checking the script; numbers are rough
 #
-# Environment: SLUICE_JAVA_OPTS (JVM options of Sluice, default below), BENCH_KEEP=1 keeps the
+# Environment: SLUICE_JAVA_OPTS (extra JVM options of Sluice, default none), BENCH_KEEP=1 keeps the
 # temporary directory (logs, raw results).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,8 +23,9 @@ else
 fi
 rate=1000; streams=1000; stream_interval=100; hold=10000
 work="$(mktemp -d /tmp/sluice-bench.XXXXXX)"
-# A class-data archive that the first start writes and later starts map (see docs/performance.md).
-export SLUICE_JAVA_OPTS="${SLUICE_JAVA_OPTS-"-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$work/sluice.jsa"}"
+# Sluice as ./sluice starts it: the first start of a jar trains the AOT cache that later starts map
+# (see docs/performance.md); no other JVM options unless SLUICE_JAVA_OPTS gives some.
+export SLUICE_JAVA_OPTS="${SLUICE_JAVA_OPTS-}"
 res="$work/results"
 mkdir -p "$res"
 pids=()
@@ -181,8 +182,9 @@ start_sluice() {
   t1=$(date +%s%N)
   first_ms=$(( (t1 - t0) / 1000000 ))
 }
-# The first start writes the class-data archive (SharedArchiveFile); it is timed too, then stopped.
+# The first start (no AOT cache for this jar yet) trains and writes it; it is timed too, then stopped.
 # Both starts run on every CPU, as a user starts Sluice.
+rm -rf "$here/target/aot"
 start_sluice
 cold_ms=$first_ms
 kill "$spid"; wait "$spid" 2>/dev/null || true
@@ -190,7 +192,7 @@ start_sluice
 sleep 2
 idle_rss=$(rss_mib "$spid")
 if (( ${#on_proxy[@]} > 0 )); then
-  # the load phases run Sluice on the proxy's CPU: start it again there (the archive is written)
+  # the load phases run Sluice on the proxy's CPU: start it again there (the cache is written)
   kill "$spid"; wait "$spid" 2>/dev/null || true
   start_sluice pinned
 fi

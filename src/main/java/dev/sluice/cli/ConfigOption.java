@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.config.Config;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -13,7 +14,7 @@ public final class ConfigOption {
 
   public Config load() {
     Path f = file;
-    if (f == null && java.nio.file.Files.isRegularFile(Path.of("sluice.yaml"))) {
+    if (f == null && Files.isRegularFile(Path.of("sluice.yaml"))) {
       f = Path.of("sluice.yaml");
     }
     return Config.load(f, System.getenv());

@@ -6,6 +6,7 @@ import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
 import dev.sluice.logging.LogSettings;
 import dev.sluice.logging.Logging;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -20,6 +21,30 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin
   ConfigOption config;
+
+  /**
+   * {@code serve}, {@code serve -c FILE} or {@code serve --config FILE} (or {@code --config=FILE})
+   * run without picocli, whose classes (too old a class-file version for the AOT cache, so loaded and
+   * verified on every start) were a third of the server's start-up. Returns null for any other
+   * arguments, which picocli then parses (help, errors, ...).
+   */
+  public static Integer callPlain(String[] args) throws Exception {
+    if (args.length == 0 || !args[0].equals("serve")) {
+      return null;
+    }
+    Path file = null;
+    if (args.length == 2 && args[1].startsWith("--config=") && args[1].length() > 9) {
+      file = Path.of(args[1].substring(9));
+    } else if (args.length == 3 && (args[1].equals("-c") || args[1].equals("--config")) && !args[2].startsWith("-")) {
+      file = Path.of(args[2]);
+    } else if (args.length != 1) {
+      return null;
+    }
+    ServeCommand serve = new ServeCommand();
+    serve.config = new ConfigOption();
+    serve.config.file = file;
+    return serve.call();
+  }
 
   @Override
   public Integer call() throws Exception {

@@ -170,7 +170,7 @@ public final class BenchReport {
     row("Idle RSS after start-up (MiB)", "", f("%.0f", idle), "", "", null);
     double start = num(startup, "first_request_ms");
     row("Start-up to first served request (ms)", "", f("%.0f", start), "", "≤ 1000", start <= 1000);
-    row("  first start, before the class-data archive exists (ms)", "", f("%.0f", num(startup, "cold_first_request_ms")),
+    row("  first start, before the AOT cache exists (ms)", "", f("%.0f", num(startup, "cold_first_request_ms")),
         "", "", null);
 
     StringBuilder sb = new StringBuilder();
@@ -179,7 +179,9 @@ public final class BenchReport {
     sb.append("Machine: ").append(machine.getProperty("cpu", "?")).append(", ").append(machine.getProperty("nproc", "?"))
         .append(" CPUs, ").append(machine.getProperty("mem", "?")).append(" memory, ")
         .append(machine.getProperty("kernel", "?")).append(", ").append(machine.getProperty("jdk", "?")).append(".  \n");
-    sb.append("Sluice JVM options: `").append(machine.getProperty("sluice_java_opts", "")).append("`; load average at start: ")
+    String opts = machine.getProperty("sluice_java_opts", "");
+    sb.append("Sluice JVM options: ").append(opts.isBlank() ? "none beyond `./sluice`'s (its AOT cache)" : "`" + opts + "`")
+        .append("; load average at start: ")
         .append(machine.getProperty("loadavg", "?")).append(".  \n");
     sb.append("CPUs: the proxy under test (nginx, Sluice) on ").append(machine.getProperty("proxy_cpus", "all"))
         .append("; the fake upstream and the load generators on ").append(machine.getProperty("load_cpus", "all"))

@@ -31,6 +31,19 @@ class CliTest {
   }
 
   @Test
+  void serveWithOnlyAConfigFileStartsWithoutPicocliAndAnythingElseIsLeftToIt() throws Exception {
+    // a missing file is the configuration error picocli's path gives too (exit 2), before anything starts
+    assertThat(ServeCommand.callPlain(new String[] {"serve", "--config", "/nonexistent/sluice.yaml"})).isEqualTo(2);
+    assertThat(ServeCommand.callPlain(new String[] {"serve", "-c", "/nonexistent/sluice.yaml"})).isEqualTo(2);
+    assertThat(ServeCommand.callPlain(new String[] {"serve", "--config=/nonexistent/sluice.yaml"})).isEqualTo(2);
+    for (String[] other : new String[][] {{"serve", "--help"}, {"serve", "-V"}, {"serve", "--config"},
+        {"serve", "-c", "a.yaml", "extra"}, {"serve", "--bogus"}, {"keys", "list"}, {}}) {
+      assertThat(ServeCommand.callPlain(other)).as(String.join(" ", other)).isNull();
+    }
+    assertThat(run("serve", "--help").out()).contains("--config");
+  }
+
+  @Test
   void everyCommandHasUsefulHelp() {
     CommandLine root = SluiceCommand.commandLine();
     List<CommandLine> all = new java.util.ArrayList<>();
