@@ -185,7 +185,8 @@ public final class BenchReport {
         .append(machine.getProperty("loadavg", "?")).append(".  \n");
     sb.append("CPUs: the proxy under test (nginx, Sluice) on ").append(machine.getProperty("proxy_cpus", "all"))
         .append("; the fake upstream and the load generators on ").append(machine.getProperty("load_cpus", "all"))
-        .append(".\n\n");
+        .append("; warm-up through Sluice before the saturation runs: ").append(machine.getProperty("warmup_s", "?"))
+        .append(" s.\n\n");
     sb.append("| Measure | Direct | Sluice | Sluice vs direct | Target | Met |\n");
     sb.append("| --- | ---: | ---: | ---: | --- | --- |\n");
     for (String[] r : rows) {
