@@ -297,7 +297,9 @@ done
 # short streams: a request that stays reachable once it ended shows as growth from round to round.
 live_heap() {
   "$JAVA_HOME/bin/jcmd" "$spid" GC.class_histogram > "$work/histo.txt"
-  awk '/^Total/ {printf "%.1f", $3/1048576}' "$work/histo.txt"
+  # less the arrays the collector fills unused heap with (jdk.internal.vm.FillerElement[]): not objects
+  # anything holds; with the serial collector (one CPU) they come and go with the old generation
+  awk '/^Total/ {t=$3} /jdk\.internal\.vm\.FillerElement/ {f+=$3} END {printf "%.1f", (t-f)/1048576}' "$work/histo.txt"
 }
 live_count() { awk -v c="$1" '$4 == c {print $2; found=1} END {if (!found) print 0}' "$work/histo.txt"; }
 # The phases before leave thousands of idle keep-alive connections (and their buffers) that the
