@@ -237,7 +237,8 @@ while (( warm_extra < warm_max )); do
   wrk_run sluice 5 "$sluice" > "$res/wrk_warmstep.txt"
   warm_extra=$(( warm_extra + 5 ))
   cur=$(rps "$res/wrk_warmstep.txt")
-  if (( prev > 0 )) && (( (cur - prev) * 100 < prev * 5 )) && (( (prev - cur) * 100 < prev * 5 )); then break; fi
+  change=$(( cur > prev ? cur - prev : prev - cur ))
+  if (( prev > 0 && change * 100 < prev * 5 )); then break; fi
   prev=$cur
 done
 echo "warmup_s=$(( warm + warm_extra ))" >> "$res/machine.properties"

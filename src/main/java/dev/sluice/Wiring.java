@@ -32,6 +32,7 @@ import dev.sluice.provider.gemini.GeminiProvider;
 import dev.sluice.provider.openai.OpenAiProvider;
 import dev.sluice.relay.AccessLog;
 import dev.sluice.relay.Gateway;
+import dev.sluice.relay.InFlight;
 import dev.sluice.relay.Services;
 import dev.sluice.provider.UpstreamSpec;
 import dev.sluice.route.Dispatcher;
@@ -287,24 +288,30 @@ public final class Wiring implements AutoCloseable {
         Thread.sleep(drainDelay);
       }
       Future<Void> stopped = gateway.shutdown(grace.plusSeconds(SHUTDOWN_ABORT_SECONDS + 1));
-      if (!gateway.inFlight().awaitIdle(grace)) {
-        int aborted = gateway.inFlight().abortAll(ApiError.shuttingDown());
-        LOG.warn("{} requests still in flight after {} s: answered 503 shutting_down", aborted, grace.toSeconds());
-        gateway.inFlight().awaitIdle(Duration.ofSeconds(SHUTDOWN_ABORT_SECONDS));
-      }
+      finishInFlight(grace);
       stopped.await();
       // A connection accepted before the listener closed may have sent its request after the wait
       // above saw none in flight; every connection is closed now, so no request starts any more,
       // and the usage sink closes only once the last of them has written its record.
-      if (!gateway.inFlight().awaitIdle(Duration.ofSeconds(SHUTDOWN_ABORT_SECONDS))) {
-        gateway.inFlight().abortAll(ApiError.shuttingDown());
-        gateway.inFlight().awaitIdle(Duration.ofSeconds(1));
-      }
+      finishInFlight(Duration.ofSeconds(SHUTDOWN_ABORT_SECONDS));
     } catch (Exception ignored) {
       // shutting down anyway
     }
     closeAll(closeables);
     vertx.close().await();
+  }
+
+  /**
+   * Waits up to {@code wait} for the requests in flight to end; those still running then are answered
+   * 503 {@code shutting_down} and given {@link #SHUTDOWN_ABORT_SECONDS} to be recorded.
+   */
+  private void finishInFlight(Duration wait) throws InterruptedException {
+    InFlight inFlight = gateway.inFlight();
+    if (!inFlight.awaitIdle(wait)) {
+      int aborted = inFlight.abortAll(ApiError.shuttingDown());
+      LOG.warn("{} requests still in flight after {} s: answered 503 shutting_down", aborted, wait.toSeconds());
+      inFlight.awaitIdle(Duration.ofSeconds(SHUTDOWN_ABORT_SECONDS));
+    }
   }
 
   /** Closes in reverse order of creation; one failing does not stop the rest. */

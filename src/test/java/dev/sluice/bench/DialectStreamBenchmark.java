@@ -108,7 +108,7 @@ public class DialectStreamBenchmark {
   /** Anthropic upstream → chat: parse of a {@code text_delta} event's data and its translation. */
   @Benchmark
   public List<ObjectNode> anthropicDeltaToChat() throws Exception {
-    return anthropicUp.onEvent("content_block_delta", Json.MAPPER.readTree(anthropicDelta));
+    return anthropicUp.onEvent("content_block_delta", Json.parse(anthropicDelta));
   }
 
   /** The translation alone, from the parsed event. */
@@ -120,15 +120,13 @@ public class DialectStreamBenchmark {
   /** Parse, translation, and each chunk serialised and framed as {@code data:} (as the relay writes it). */
   @Benchmark
   public void anthropicDeltaToChatEncoded(Blackhole bh) throws Exception {
-    for (ObjectNode c : anthropicUp.onEvent("content_block_delta", Json.MAPPER.readTree(anthropicDelta))) {
-      bh.consume(SseWriter.data(Json.write(c)));
-    }
+    frame(anthropicUp.onEvent("content_block_delta", Json.parse(anthropicDelta)), bh);
   }
 
   /** Chat → Anthropic client: parse of a content chunk and its translation. */
   @Benchmark
   public List<ChatStreamToMessages.Event> chatDeltaToAnthropic() throws Exception {
-    return anthropicIn.onChunk(Json.MAPPER.readTree(anthropicInChunk));
+    return anthropicIn.onChunk(Json.parse(anthropicInChunk));
   }
 
   /** The translation alone, from the parsed chunk. */
@@ -140,7 +138,7 @@ public class DialectStreamBenchmark {
   /** Parse, translation, and each event serialised and framed with its {@code event:} line. */
   @Benchmark
   public void chatDeltaToAnthropicEncoded(Blackhole bh) throws Exception {
-    for (ChatStreamToMessages.Event e : anthropicIn.onChunk(Json.MAPPER.readTree(anthropicInChunk))) {
+    for (ChatStreamToMessages.Event e : anthropicIn.onChunk(Json.parse(anthropicInChunk))) {
       bh.consume(SseWriter.encode(new SseEvent(e.type(), Json.write(e.data()), null)));
     }
   }
@@ -148,7 +146,7 @@ public class DialectStreamBenchmark {
   /** Gemini upstream → chat: parse of a one-text-part event and its translation. */
   @Benchmark
   public List<ObjectNode> geminiDeltaToChat() throws Exception {
-    return geminiUp.onEvent(Json.MAPPER.readTree(geminiChunk));
+    return geminiUp.onEvent(Json.parse(geminiChunk));
   }
 
   /** The translation alone, from the parsed event. */
@@ -160,15 +158,13 @@ public class DialectStreamBenchmark {
   /** Parse, translation, and each chunk serialised and framed as {@code data:}. */
   @Benchmark
   public void geminiDeltaToChatEncoded(Blackhole bh) throws Exception {
-    for (ObjectNode c : geminiUp.onEvent(Json.MAPPER.readTree(geminiChunk))) {
-      bh.consume(SseWriter.data(Json.write(c)));
-    }
+    frame(geminiUp.onEvent(Json.parse(geminiChunk)), bh);
   }
 
   /** Chat → Gemini client: parse of a content chunk and its translation. */
   @Benchmark
   public List<ObjectNode> chatDeltaToGemini() throws Exception {
-    return geminiIn.onChunk(Json.MAPPER.readTree(geminiInChunk));
+    return geminiIn.onChunk(Json.parse(geminiInChunk));
   }
 
   /** The translation alone, from the parsed chunk. */
@@ -180,8 +176,13 @@ public class DialectStreamBenchmark {
   /** Parse, translation, and each response serialised and framed as {@code data:}. */
   @Benchmark
   public void chatDeltaToGeminiEncoded(Blackhole bh) throws Exception {
-    for (ObjectNode r : geminiIn.onChunk(Json.MAPPER.readTree(geminiInChunk))) {
-      bh.consume(SseWriter.data(Json.write(r)));
+    frame(geminiIn.onChunk(Json.parse(geminiInChunk)), bh);
+  }
+
+  /** Each chunk serialised and framed as {@code data:}, as the relay writes it. */
+  private static void frame(List<ObjectNode> chunks, Blackhole bh) {
+    for (ObjectNode c : chunks) {
+      bh.consume(SseWriter.data(Json.write(c)));
     }
   }
 }
