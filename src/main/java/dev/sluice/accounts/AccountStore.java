@@ -123,6 +123,14 @@ public class AccountStore implements AutoCloseable {
     return dir.toString();
   }
 
+  /**
+   * Whether other instances use these accounts too: then a refresh is only safe under {@link
+   * #withLease}'s lock, never from this process's memory alone.
+   */
+  public boolean shared() {
+    return false;
+  }
+
   /** One account's stored state, read for a token refresh; writes through it keep the lease. */
   public interface Lease {
     /** The account as stored now (empty: signed out). */

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ChatGPT accounts in the PostgreSQL database, table {@code chatgpt_accounts}, shared by every
@@ -25,6 +27,7 @@ import java.util.function.Function;
  * <p>Blocking JDBC: call from worker threads.
  */
 final class DatabaseAccountStore extends AccountStore {
+  private static final Logger LOG = LoggerFactory.getLogger(DatabaseAccountStore.class);
   private final Database db;
   private final boolean ownsDatabase;
   private final Duration lockTimeout;
@@ -48,7 +51,13 @@ final class DatabaseAccountStore extends AccountStore {
          ResultSet rs = ps.executeQuery()) {
       List<Account> out = new ArrayList<>();
       while (rs.next()) {
-        out.add(unseal(rs.getString(2), "account " + rs.getString(1) + " in the database"));
+        try {
+          out.add(unseal(rs.getString(2), "account " + rs.getString(1) + " in the database"));
+        } catch (AccountStoreException e) {
+          // one row sealed with another instance's key must not keep every other account from loading
+          LOG.warn("{}: skipped; every instance on the database needs the same accounts.encryption_key",
+              e.getMessage());
+        }
       }
       return out;
     } catch (SQLException e) {
@@ -83,6 +92,11 @@ final class DatabaseAccountStore extends AccountStore {
     } catch (SQLException e) {
       throw failure("deleting account " + accountId, e);
     }
+  }
+
+  @Override
+  public boolean shared() {
+    return true;
   }
 
   Database database() {

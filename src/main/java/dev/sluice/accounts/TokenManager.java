@@ -134,6 +134,9 @@ public final class TokenManager {
       try {
         return store.withLease(accountId, lease -> refreshLeased(accountId, rejected, lease));
       } catch (AccountStoreException e) {
+        if (store.shared()) {
+          return afterSharedLeaseFailed(accountId, rejected, e);
+        }
         // the store cannot be read or locked: refresh from memory, as one process would
         LOG.warn("cannot re-read account {} before refreshing: {}", accountId, e.getMessage());
         return refreshLeased(accountId, rejected, new AccountStore.Lease() {
@@ -149,6 +152,31 @@ public final class TokenManager {
         });
       }
     }, io);
+  }
+
+  /**
+   * The shared store's lock could not be had (another instance's refresh outlasted the lock
+   * timeout, or the database is unreachable): refreshing without it could spend a rotated refresh
+   * token that another instance is spending too, and lose the account. The tokens another
+   * instance may have stored meanwhile are used if they are good; otherwise this is a transient
+   * failure and the pool tries another account.
+   */
+  private AccessToken afterSharedLeaseFailed(String accountId, String rejected, AccountStoreException e) {
+    try {
+      Optional<Account> stored = store.load(accountId);
+      if (stored.isPresent()) {
+        Account cur = stored.get();
+        if (cur.active() && !needsRefresh(cur) && !cur.tokens().accessToken().equals(rejected)) {
+          registry.put(cur);
+          return access(cur);
+        }
+      }
+    } catch (AccountStoreException again) {
+      // reported below with the first failure
+    }
+    LOG.warn("token refresh for account {} not attempted: {}", accountId, e.getMessage());
+    throw new TokenException(accountId, TokenException.Kind.TRANSIENT, "the shared account store: "
+        + e.getMessage(), e);
   }
 
   private AccessToken refreshLeased(String accountId, String rejected, AccountStore.Lease lease) {
