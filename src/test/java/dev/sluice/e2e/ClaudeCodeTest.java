@@ -1,5 +1,6 @@
 package dev.sluice.e2e;
 
+import dev.sluice.testing.Prerequisites;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.GatewayHarness;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +35,7 @@ public class ClaudeCodeTest {
     boolean ci = "true".equals(System.getenv("CI"));
     if (!Files.isExecutable(p)) {
       assertThat(ci).as("CI installs Claude Code (.ci/cli-tools.sh); missing: %s", p).isFalse();
-      Assumptions.abort("Claude Code not installed at " + p + " (run .ci/cli-tools.sh)");
+      Prerequisites.missing("Claude Code not installed at " + p + " (run .ci/cli-tools.sh)");
     }
     return p;
   }

@@ -1,5 +1,6 @@
 package dev.sluice.e2e;
 
+import dev.sluice.testing.Prerequisites;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.storage.Database;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +37,7 @@ class ConsoleBrowserTest {
     if (!present) {
       assertThat(ci).as("CI installs Chromium and playwright-core (.ci/browser-tools.sh); missing: %s or %s",
           p.resolve("node_modules/playwright-core"), CHROMIUM).isFalse();
-      Assumptions.abort("playwright-core or Chromium missing (run .ci/browser-tools.sh)");
+      Prerequisites.missing("playwright-core or Chromium missing (run .ci/browser-tools.sh)");
     }
     return p.toAbsolutePath();
   }

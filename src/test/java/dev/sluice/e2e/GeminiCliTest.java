@@ -1,5 +1,6 @@
 package dev.sluice.e2e;
 
+import dev.sluice.testing.Prerequisites;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -16,7 +17,6 @@ import dev.sluice.storage.Database;
 import io.vertx.core.Vertx;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,7 +75,7 @@ public class GeminiCliTest {
     boolean ci = "true".equals(System.getenv("CI"));
     if (!Files.isExecutable(p)) {
       assertThat(ci).as("CI installs the Gemini CLI (.ci/cli-tools.sh); missing: %s", p).isFalse();
-      Assumptions.abort("Gemini CLI not installed at " + p + " (run .ci/cli-tools.sh)");
+      Prerequisites.missing("Gemini CLI not installed at " + p + " (run .ci/cli-tools.sh)");
     }
     return p;
   }

@@ -1,5 +1,6 @@
 package dev.sluice.storage;
 
+import dev.sluice.testing.Prerequisites;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -8,7 +9,6 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Fresh, isolated databases for tests: a SQLite file in a temp directory, or a new PostgreSQL
@@ -45,7 +45,7 @@ public final class TestDatabases {
     try (Connection c = adminConnection(); Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA " + schema);
     } catch (SQLException e) {
-      Assumptions.abort("PostgreSQL not reachable at " + PG_URL + ": " + e.getMessage());
+      Prerequisites.missing("PostgreSQL not reachable at " + PG_URL + ": " + e.getMessage());
     }
     String url = PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     Database db = Database.open(url, PG_USER, "", 4);

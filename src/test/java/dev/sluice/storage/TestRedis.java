@@ -1,5 +1,6 @@
 package dev.sluice.storage;
 
+import dev.sluice.testing.Prerequisites;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
@@ -7,7 +8,6 @@ import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The Redis tests use: {@code SLUICE_TEST_REDIS_URL} (default the local one that {@code .ci/run}
@@ -26,7 +26,7 @@ public final class TestRedis {
         c.sync().ping();
       }
     } catch (RuntimeException e) {
-      Assumptions.abort("Redis not reachable at " + URL + ": " + e.getMessage());
+      Prerequisites.missing("Redis not reachable at " + URL + ": " + e.getMessage());
     }
   }
 
