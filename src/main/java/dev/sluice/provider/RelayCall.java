@@ -24,7 +24,8 @@ import io.vertx.core.buffer.Buffer;
  *     reads a stream up to its first client-visible output before handing it over ({@link Prefetch}),
  *     so that a failure before it can still move on; with one target streams are handed over at once
  * @param hub the request as chat completions, for a client dialect other than OpenAI's (an Anthropic
- *     request translated, and checked, once); the body itself otherwise
+ *     request translated, and checked, once); the body itself otherwise; null for a Gemini request
+ *     whose route has a Gemini target: the router translates it when it comes to a target that needs it
  */
 public record RelayCall(Endpoint endpoint, ObjectNode body, boolean stream, String requestId,
                         Principal principal, MultiMap clientHeaders, Buffer rawBody, UpstreamLink link,

@@ -84,7 +84,10 @@ public final class RelayHandler {
     final String requestId;
     Principal principal;
     ObjectNode body;
-    /** The request as chat completions (an Anthropic request translated); the body for OpenAI clients. */
+    /**
+     * The request as chat completions (an Anthropic request translated); the body for OpenAI clients; null
+     * for a Gemini request the router translates when a target needs it.
+     */
     ObjectNode hub;
     String model;
     boolean stream;
@@ -195,13 +198,22 @@ public final class RelayHandler {
   /**
    * A Gemini request: the model comes from the path (and is put into the body, for the router and for
    * providers that read it there; a Gemini upstream is sent the client's own bytes), the stream from the
-   * method; the hub is the request as chat completions.
+   * method; the hub is the request as chat completions. When a target of the model's route speaks
+   * Gemini, the body gets only the checks every target needs, and no hub: what only Gemini takes
+   * (Google's own tools, several candidates, ...) reaches it, and the router translates for a chat
+   * target when it comes to one. Otherwise it is translated here, refused before any quota is used.
    */
-  private static void geminiRequest(Exchange ex, String model) {
+  private void geminiRequest(Exchange ex, String model) {
     ex.model = model;
     ex.stream = ex.endpoint == Endpoint.STREAM_GENERATE_CONTENT;
-    ex.hub = ex.endpoint == Endpoint.GEMINI_COUNT_TOKENS ? ex.body
-        : GenerateContentToChat.translate(ex.body, model, ex.stream);
+    if (ex.endpoint == Endpoint.GEMINI_COUNT_TOKENS) {
+      ex.hub = ex.body;
+    } else if (services.dispatcher().servesNatively(ex.endpoint, model)) {
+      GenerateContentToChat.checkShape(ex.body);
+      ex.hub = null;
+    } else {
+      ex.hub = GenerateContentToChat.translate(ex.body, model, ex.stream);
+    }
     ex.body.put("model", model);
   }
 

@@ -35,8 +35,10 @@ import java.util.function.LongSupplier;
  * order until one serves. The next target is tried on a failure whose {@link FailureKind} says so, or an
  * upstream 429 / 529, and only while nothing has reached the client (providers hand over streams once
  * they are committed); a 4xx the upstream blames on the request is returned as it came. Attempts per
- * request are bounded. When every target failed: all rate-limited → the 429 with the earliest
- * {@code Retry-After}, otherwise the last failure.
+ * request are bounded. A target reached through chat completions is passed over when the request has no
+ * chat form (a Gemini body with what only Gemini takes, translated lazily: {@link ThroughChat#hub}). When
+ * every target failed: all rate-limited → the 429 with the earliest {@code Retry-After}, otherwise the
+ * last failure, or the translation's 400 when no upstream was tried.
  */
 public final class Dispatcher {
   private final RouteTable table;
@@ -80,6 +82,16 @@ public final class Dispatcher {
     return ApiError.invalidParam("model", "The model '" + (model == null ? "(default)" : model)
         + "' is not available on " + where + ": its route '" + route.name() + "' goes to "
         + String.join(", ", names) + ", which " + (names.size() == 1 ? "does" : "do") + " not serve " + where);
+  }
+
+  /**
+   * Whether some target of the model's route serves {@code endpoint} in the client's own dialect (a
+   * Gemini upstream for a Gemini client): the relay then leaves the translation to chat completions
+   * to the router, for the targets that need it.
+   */
+  public boolean servesNatively(Endpoint endpoint, String model) {
+    Route route = route(model);
+    return route != null && route.targets().stream().anyMatch(t -> upstreams.get(t.upstream()).serves(endpoint));
   }
 
   /** The route of a model; a request without one (images may omit it) takes the catch-all route. */
@@ -146,10 +158,15 @@ public final class Dispatcher {
     Reply.Body lastRateLimited;
     long earliestRetryMillis = Long.MAX_VALUE;
     boolean allRateLimited = true;
+    /** The request as chat completions, once a target needed it (see {@link ThroughChat#hub}). */
+    ObjectNode hub;
+    /** Why the request cannot go as chat completions, once a target needed it and the translation refused. */
+    GatewayException untranslatable;
 
     Fallback(RelayCall call, List<Target> order) {
       this.call = call;
       this.order = order;
+      this.hub = call.hub();
     }
 
     Future<Reply> next() {
@@ -161,11 +178,16 @@ public final class Dispatcher {
       }
       Target target = order.get(next++);
       Provider provider = upstreams.get(target.upstream());
+      boolean direct = provider.serves(call.endpoint());
+      if (!direct && !translated()) {
+        // a target that cannot take the body (what only Gemini serves) is passed over, like one that is not
+        // ready; the client gets its refusal only when no upstream answered otherwise
+        return next();
+      }
       String model = target.modelFor(call.model());
       call.link().nextAttempt(specs.get(target.upstream()).timeoutMillis());
       RelayCall attempt = call.forAttempt(model, more());
-      Future<Reply> sent = provider.serves(call.endpoint()) ? provider.send(attempt)
-          : ThroughChat.send(provider, attempt, call);
+      Future<Reply> sent = direct ? provider.send(attempt) : ThroughChat.send(provider, attempt, call, hub);
       return sent.transform(ar -> {
         if (call.link().cancelled()) {
           return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
@@ -225,6 +247,18 @@ public final class Dispatcher {
       };
     }
 
+    /** Whether the request has its chat completions form, translating it the first time it is needed. */
+    boolean translated() {
+      if (hub == null && untranslatable == null) {
+        try {
+          hub = ThroughChat.hub(call);
+        } catch (GatewayException g) {
+          untranslatable = g;
+        }
+      }
+      return hub != null;
+    }
+
     boolean more() {
       return next < order.size() && next < maxAttempts;
     }
@@ -238,6 +272,9 @@ public final class Dispatcher {
         }
         return Future.succeededFuture(new Reply.Body(429, h, lastRateLimited.body(), lastRateLimited.usage(),
             lastRateLimited.account()));
+      }
+      if (last == null && untranslatable != null) {
+        return Future.failedFuture(untranslatable);
       }
       if (last == null) {
         return Future.failedFuture(ApiError.of(503, ApiError.SERVICE_UNAVAILABLE,

@@ -3,6 +3,8 @@ package dev.sluice.route;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.api.Dialect;
 import dev.sluice.api.Endpoint;
+import dev.sluice.dialect.gemini.inbound.GenerateContentToChat;
+import dev.sluice.error.GatewayException;
 import dev.sluice.provider.Provider;
 import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
@@ -10,7 +12,7 @@ import io.vertx.core.Future;
 
 /**
  * A client dialect's request served by an upstream that does not speak it: sent as chat completions
- * (the hub body the relay translated, and checked, once: {@link RelayCall#hub()}), the chat answer
+ * (the hub body translated, and checked, once per request: {@link #hub}), the chat answer
  * turned back into the client's dialect by {@link MessagesThroughChat} or
  * {@link GenerateContentThroughChat}.
  */
@@ -23,9 +25,29 @@ final class ThroughChat {
     return p.serves(endpoint) || endpoint.dialect() != Dialect.OPENAI && p.serves(Endpoint.CHAT_COMPLETIONS);
   }
 
-  /** Sends {@code attempt} to {@code provider} as chat completions and answers in the client's dialect. */
-  static Future<Reply> send(Provider provider, RelayCall attempt, RelayCall original) {
-    Future<Reply> chat = provider.send(chatCall(attempt));
+  /**
+   * The request as chat completions: the relay's {@link RelayCall#hub()}, or, when the relay left it to
+   * the router (a Gemini request whose route has a Gemini target, which takes the body as it came),
+   * the body translated now.
+   *
+   * @throws GatewayException a 400 naming what chat completions cannot express
+   */
+  static ObjectNode hub(RelayCall call) {
+    if (call.hub() != null) {
+      return call.hub();
+    }
+    if (call.endpoint().dialect() != Dialect.GEMINI) {
+      throw new IllegalStateException("no chat completions form of a " + call.endpoint() + " request");
+    }
+    return GenerateContentToChat.translate(call.body(), call.model(), call.stream());
+  }
+
+  /**
+   * Sends {@code attempt} to {@code provider} as chat completions ({@code hub}, from {@link #hub}) and
+   * answers in the client's dialect.
+   */
+  static Future<Reply> send(Provider provider, RelayCall attempt, RelayCall original, ObjectNode hub) {
+    Future<Reply> chat = provider.send(chatCall(attempt, hub));
     return switch (attempt.endpoint().dialect()) {
       case ANTHROPIC -> chat.map(r -> MessagesThroughChat.toMessages(r, original.model(), original.body()));
       case GEMINI -> chat.map(r -> GenerateContentThroughChat.toGemini(r, original.model(), original.body()));
@@ -34,8 +56,8 @@ final class ThroughChat {
   }
 
   /** The attempt as a chat completions call to the upstream (the hub body, renamed like the attempt). */
-  static RelayCall chatCall(RelayCall attempt) {
-    ObjectNode chat = attempt.hub();
+  static RelayCall chatCall(RelayCall attempt, ObjectNode hub) {
+    ObjectNode chat = hub;
     String model = attempt.model();
     if (model != null && !model.equals(chat.path("model").asText(null))) {
       chat = chat.deepCopy().put("model", model);

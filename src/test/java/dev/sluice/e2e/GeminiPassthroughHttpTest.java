@@ -77,6 +77,72 @@ class GeminiPassthroughHttpTest {
     assertThat(r.body()).doesNotContain(FakeGemini.KEY).doesNotContain(GatewayHarness.KEY);
   }
 
+  /** Bodies Gemini takes that chat completions cannot express: a Gemini target gets them unchanged. */
+  static final List<String> GEMINI_ONLY_BODIES = List.of(
+      "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"search\"}]}],\"tools\":[{\"googleSearch\":{}}],"
+          + "\"generationConfig\":{\"candidateCount\":2}}",
+      "{\"contents\":[{\"parts\":[{\"text\":\"run\"}]}],\"tools\":[{\"codeExecution\":{}},{\"urlContext\":{}}]}",
+      "{\"contents\":[{\"parts\":[{\"text\":\"cached\"}]}],\"cachedContent\":\"cachedContents/abc123\"}",
+      "{\"contents\":[{\"parts\":[{\"text\":\"stop\"}]}],"
+          + "\"generationConfig\":{\"stopSequences\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}}",
+      "{\"contents\":[{\"parts\":[{\"text\":\"draw\"}]}],\"generationConfig\":{\"responseModalities\":[\"IMAGE\"]}}",
+      "{\"contents\":[{\"parts\":[{\"text\":\"pick\"}]}],\"generationConfig\":{\"responseMimeType\":\"text/x.enum\","
+          + "\"responseSchema\":{\"type\":\"STRING\",\"enum\":[\"red\",\"blue\"]}}}",
+      "{\"contents\":[{\"parts\":[{\"text\":\"watch\"},{\"inlineData\":{\"mimeType\":\"video/mp4\",\"data\":\"AAAAGGZ0eXA=\"}},"
+          + "{\"fileData\":{\"mimeType\":\"application/pdf\",\"fileUri\":\"https://generativelanguage.googleapis.com/"
+          + "v1beta/files/doc1\"}}]}]}");
+
+  @Test
+  void bodiesOnlyGeminiTakesReachTheGeminiTargetByteForByte() throws Exception {
+    for (String model : List.of("gemini-2.5-pro", "gemini-2.5-flash")) {
+      for (String body : GEMINI_ONLY_BODIES) {
+        for (String rpc : List.of("generateContent", "streamGenerateContent")) {
+          HttpResponse<String> r = g.h.post("/v1beta/models/" + model + ":" + rpc + "?alt=sse", body,
+              "Authorization", "", "x-goog-api-key", GatewayHarness.KEY);
+          assertThat(r.statusCode()).as(model + " " + rpc + " " + body + ": " + r.body()).isEqualTo(200);
+          assertThat(google.last(rpc).body()).as("sent as it came").isEqualTo(body);
+        }
+      }
+    }
+    assertThat(g.h.fake.seen).as("nothing went to the chat target").isEmpty();
+  }
+
+  @Test
+  void aChatTargetReachedByFallbackRefusesWhatItCannotTakeInGooglesShape() throws Exception {
+    String search = GEMINI_ONLY_BODIES.getFirst();
+    google.inject(FakeGemini.Fault.Status.rateLimited("7s"));
+    HttpResponse<String> limited = g.h.post("/v1beta/models/gemini-2.5-flash:generateContent", search,
+        "Authorization", "", "x-goog-api-key", GatewayHarness.KEY);
+    assertThat(limited.statusCode()).as("the Gemini target's 429 beats the chat target's refusal: the body is fine "
+        + "for Gemini").isEqualTo(429);
+    assertThat(Json.MAPPER.readTree(limited.body()).path("error").path("status").asText())
+        .isEqualTo("RESOURCE_EXHAUSTED");
+    // the Gemini target is cooling down now: only the chat target is tried, and it cannot take the search tool
+    HttpResponse<String> refused = g.h.post("/v1beta/models/gemini-2.5-flash:generateContent", search,
+        "Authorization", "", "x-goog-api-key", GatewayHarness.KEY);
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+    JsonNode error = Json.MAPPER.readTree(refused.body()).path("error");
+    assertThat(error.path("status").asText()).isEqualTo("INVALID_ARGUMENT");
+    assertThat(error.path("code").asInt()).isEqualTo(400);
+    assertThat(error.path("message").asText()).contains("tools[0].googleSearch");
+    String plain = "{\"contents\":[{\"parts\":[{\"text\":\"plain\"}]}]}";
+    HttpResponse<String> fellBack = g.h.post("/v1beta/models/gemini-2.5-flash:generateContent", plain,
+        "Authorization", "", "x-goog-api-key", GatewayHarness.KEY);
+    assertThat(fellBack.statusCode()).as(fellBack.body()).isEqualTo(200);
+    assertThat(g.h.fake.last().json().path("model").asText()).isEqualTo("gpt-4o-mini");
+  }
+
+  @Test
+  void aBodyWithoutContentsIsRefusedBeforeAnyTarget() throws Exception {
+    HttpResponse<String> r = g.h.post("/v1beta/models/gemini-2.5-pro:generateContent",
+        "{\"generationConfig\":{\"candidateCount\":2}}", "Authorization", "", "x-goog-api-key", GatewayHarness.KEY);
+    assertThat(r.statusCode()).isEqualTo(400);
+    JsonNode error = Json.MAPPER.readTree(r.body()).path("error");
+    assertThat(error.path("status").asText()).isEqualTo("INVALID_ARGUMENT");
+    assertThat(error.path("message").asText()).contains("contents");
+    assertThat(google.count("generateContent")).isZero();
+  }
+
   @Test
   void streamsAndCountsThroughTheSdk() {
     try (Client c = client();

@@ -78,6 +78,17 @@ public final class GenerateContentToChat {
     return out;
   }
 
+  /**
+   * The checks a request gets whatever serves it, before any upstream is chosen: {@code contents} a
+   * non-empty array of contents with non-empty {@code parts} (Gemini refuses the same). A request a
+   * Gemini upstream serves gets only these; {@link #translate} the rest, when a target needs chat.
+   *
+   * @throws GatewayException a 400 naming the offending field
+   */
+  public static void checkShape(ObjectNode geminiRequest) {
+    Turns.checkShape(geminiRequest);
+  }
+
   /** The model id of a path model: {@code models/gemini-2.5-pro} → {@code gemini-2.5-pro}. */
   public static String modelId(String pathModel) {
     if (pathModel == null) {

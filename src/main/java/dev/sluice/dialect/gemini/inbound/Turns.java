@@ -68,7 +68,11 @@ final class Turns {
     this.out = out;
   }
 
-  void translate(JsonNode request) {
+  /**
+   * The shape every target needs, Gemini's own included (it refuses the same): {@code contents} a
+   * non-empty array of objects, each with a non-empty {@code parts} array; a 400 naming the field.
+   */
+  static void checkShape(JsonNode request) {
     JsonNode contents = field(request, "contents");
     String path = at("", request, "contents");
     if (contents == null || !contents.isArray() || contents.isEmpty()) {
@@ -80,12 +84,23 @@ final class Turns {
       if (!content.isObject()) {
         throw invalid(contentPath, "each content must be an object {role, parts}");
       }
+      JsonNode parts = field(content, "parts");
+      if (parts == null || !parts.isArray() || parts.isEmpty()) {
+        throw invalid(at(contentPath, content, "parts"), "parts must be a non-empty array");
+      }
+    }
+  }
+
+  void translate(JsonNode request) {
+    checkShape(request);
+    JsonNode contents = field(request, "contents");
+    String path = at("", request, "contents");
+    for (int i = 0; i < contents.size(); i++) {
+      String contentPath = path + "[" + i + "]";
+      JsonNode content = contents.get(i);
       String role = GenerateContentToChat.role(content, contentPath);
       JsonNode parts = field(content, "parts");
       String partsPath = at(contentPath, content, "parts");
-      if (parts == null || !parts.isArray() || parts.isEmpty()) {
-        throw invalid(partsPath, "parts must be a non-empty array");
-      }
       switch (role) {
         case "user", "function" -> user(parts, partsPath);
         case "model" -> model(parts, partsPath, i);
