@@ -47,8 +47,8 @@ import java.util.Map;
  *   <li>{@code reasoning_effort} → {@code thinkingConfig}: for {@code gemini-3*} models a
  *       {@code thinkingLevel} (Pro models know only {@code LOW} and {@code HIGH}: none/minimal/low →
  *       LOW, medium/high/xhigh → HIGH; others none/minimal → MINIMAL, low, medium, high/xhigh → HIGH);
- *       for older models a {@code thinkingBudget} (none 0, minimal 512, low 1024, medium 8192,
- *       high/xhigh 24576). {@code includeThoughts: true} unless the effort is none, so the thoughts
+ *       for older models a {@code thinkingBudget} (none 0, or 128 for {@code gemini-2.5-pro*}, which
+ *       cannot turn thinking off and takes no less; minimal 512, low 1024, medium 8192, high/xhigh 24576). {@code includeThoughts: true} unless the effort is none, so the thoughts
  *       come back as {@code reasoning_content}.</li>
  *   <li>Tools and {@code tool_choice} per {@link ToolsMapping}. Dropped: {@code logprobs},
  *       {@code top_logprobs}, {@code parallel_tool_calls}, {@code user}, {@code metadata},
@@ -57,6 +57,9 @@ import java.util.Map;
  * </ul>
  */
 public final class ChatToGenerateContentRequest {
+  /** The smallest {@code thinkingBudget} Gemini 2.5 Pro takes (its range is 128..32768; 0 is refused). */
+  private static final int GEMINI_25_PRO_MIN_BUDGET = 128;
+
   private ChatToGenerateContentRequest() {
   }
 
@@ -324,7 +327,8 @@ public final class ChatToGenerateContentRequest {
           });
     } else {
       t.put("thinkingBudget", switch (effort) {
-        case "none" -> 0;
+        // 2.5 Pro cannot think less than 128 tokens (0 is a 400); Flash and Flash-Lite turn thinking off with 0
+        case "none" -> isGemini25Pro(model) ? GEMINI_25_PRO_MIN_BUDGET : 0;
         case "minimal" -> 512;
         case "low" -> 1024;
         case "medium" -> 8192;
@@ -335,6 +339,11 @@ public final class ChatToGenerateContentRequest {
       t.put("includeThoughts", true);
     }
     return t;
+  }
+
+  private static boolean isGemini25Pro(String model) {
+    String m = model == null ? "" : model.toLowerCase(Locale.ROOT);
+    return (m.startsWith("models/") ? m.substring("models/".length()) : m).startsWith("gemini-2.5-pro");
   }
 
   private static void number(JsonNode chat, String field, ObjectNode to, String as) {
