@@ -348,7 +348,8 @@ public final class RelayHandler {
   private void writeBody(Exchange ex, Reply.Body b) {
     HttpServerResponse resp = ex.ctx.response();
     ex.usage = b.usage();
-    resp.setStatusCode(b.status());
+    // an upstream's 529 in Google's shape (the router read it as it came, to fall back on it) goes out as 503
+    resp.setStatusCode(ex.dialect == Dialect.GEMINI ? GeminiErrorBody.httpStatus(b.status()) : b.status());
     writeHeaders(ex, resp, b.headers());
     Buffer body = b.body();
     if (ex.endpoint == Endpoint.MODELS && b.status() < 300) {
@@ -391,7 +392,7 @@ public final class RelayHandler {
     }
     ex.firstByteNanos = System.nanoTime();
     resp.end(body);
-    finish(ex, b.status(), code);
+    finish(ex, resp.getStatusCode(), code);
   }
 
   private void writeStream(Exchange ex, Reply.Stream s) {
@@ -525,14 +526,15 @@ public final class RelayHandler {
       streamFailed(ex, error);
       return;
     }
+    int status = statusFor(ex.dialect, error);
     if (!resp.headWritten()) {
-      resp.setStatusCode(error.status());
+      resp.setStatusCode(status);
       writeHeaders(ex, resp, null);
       RateLimitHeaders.forContract(ex.contract, error.headers()).forEach(resp::putHeader);
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
       resp.end(errorBody(ex.dialect, ex.contract, error));
     }
-    finish(ex, error.status(), error.code());
+    finish(ex, status, error.code());
   }
 
   private void finish(Exchange ex, int status, String errorCode) {
@@ -594,7 +596,7 @@ public final class RelayHandler {
     }
     ApiContract contract = contractOf(ctx);
     ApiError error = services.errors().as(contract, raw);
-    resp.setStatusCode(error.status());
+    resp.setStatusCode(statusFor(dialectOf(ctx), error));
     String rid = ctx.get(REQUEST_ID);
     if (rid != null) {
       resp.putHeader("X-Request-ID", rid);
@@ -602,6 +604,11 @@ public final class RelayHandler {
     error.headers().forEach(resp::putHeader);
     resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     resp.end(errorBody(dialectOf(ctx), contract, error, services));
+  }
+
+  /** The HTTP status of an error in the client's dialect (Gemini clients get no 529: {@link GeminiErrorBody#httpStatus}). */
+  private static int statusFor(Dialect dialect, ApiError error) {
+    return dialect == Dialect.GEMINI ? GeminiErrorBody.httpStatus(error.status()) : error.status();
   }
 
   /** An error's JSON body in the client's dialect. */

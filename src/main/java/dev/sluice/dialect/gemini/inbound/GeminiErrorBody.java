@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * An {@link ApiError} as Google's error body {@code {"error": {"code", "message", "status",
  * "details"?}}}, for JSON error responses and the mid-stream error of a Gemini stream. {@code code}
- * is the HTTP status; {@code status} the google.rpc code name for it: 400 {@code INVALID_ARGUMENT},
+ * is the HTTP status ({@link #httpStatus}: Anthropic's 529 is 503, a status Google never uses not
+ * being one a Gemini client knows); {@code status} the google.rpc code name for it: 400 {@code INVALID_ARGUMENT},
  * 401 {@code UNAUTHENTICATED}, 402 {@code FAILED_PRECONDITION}, 403 {@code PERMISSION_DENIED}, 404
  * {@code NOT_FOUND}, 408 and 504 {@code DEADLINE_EXCEEDED}, 409 {@code ABORTED}, 413
  * {@code INVALID_ARGUMENT}, 429 {@code RESOURCE_EXHAUSTED}, 499 {@code CANCELLED}, 500
@@ -87,6 +88,11 @@ public final class GeminiErrorBody {
     return new ApiError(status, type, message, param, code, null, Map.of());
   }
 
+  /** The HTTP status a Gemini client is answered with for {@code status}: 529 (Anthropic's overloaded) is 503. */
+  public static int httpStatus(int status) {
+    return status == 529 ? 503 : status;
+  }
+
   /** The google.rpc status name of an error. */
   public static String status(ApiError e) {
     int s = e.status();
@@ -110,7 +116,7 @@ public final class GeminiErrorBody {
   private static ObjectNode of(ApiError e, String status) {
     ObjectNode body = Json.object();
     ObjectNode error = body.putObject("error");
-    error.put("code", e.status());
+    error.put("code", httpStatus(e.status()));
     error.put("message", message(e));
     error.put("status", status);
     ArrayNode details = Json.MAPPER.createArrayNode();

@@ -18,13 +18,26 @@ class GeminiErrorBodyTest {
       "409, , ABORTED", "413, request_too_large, INVALID_ARGUMENT", "422, , INVALID_ARGUMENT",
       "429, rate_limited, RESOURCE_EXHAUSTED", "499, client_closed, CANCELLED", "500, internal_error, INTERNAL",
       "501, , UNIMPLEMENTED", "502, upstream_error, INTERNAL", "502, upstream_unavailable, UNAVAILABLE",
-      "503, shutting_down, UNAVAILABLE", "504, upstream_timeout, DEADLINE_EXCEEDED", "529, overloaded, UNAVAILABLE",
+      "503, shutting_down, UNAVAILABLE", "504, upstream_timeout, DEADLINE_EXCEEDED",
       "520, , INTERNAL"})
   void statusFollowsTheHttpStatusAndCode(int status, String code, String expected) {
     var body = GeminiErrorBody.of(ApiError.of(status, ApiError.API, "boom", code)).path("error");
     assertThat(body.path("code").asInt()).isEqualTo(status);
     assertThat(body.path("status").asText()).isEqualTo(expected);
     assertThat(body.path("message").asText()).isEqualTo("boom");
+  }
+
+  @Test
+  void anthropicsOverloaded529Is503UnavailableForGeminiClients() {
+    var body = GeminiErrorBody.of(ApiError.of(529, ApiError.API, "Overloaded", "overloaded")).path("error");
+    assertThat(body.path("code").asInt()).isEqualTo(503);
+    assertThat(body.path("status").asText()).isEqualTo("UNAVAILABLE");
+    byte[] anthropic = "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"
+        .getBytes(StandardCharsets.UTF_8);
+    assertThat(GeminiErrorBody.ofUpstream(529, anthropic, null).path("error").path("code").asInt()).isEqualTo(503);
+    assertThat(GeminiErrorBody.httpStatus(529)).as("the HTTP status Gemini clients get").isEqualTo(503);
+    assertThat(GeminiErrorBody.httpStatus(500)).isEqualTo(500);
+    assertThat(GeminiErrorBody.httpStatus(429)).isEqualTo(429);
   }
 
   @Test
