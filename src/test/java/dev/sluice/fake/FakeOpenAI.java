@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -31,6 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and {@code [timestamps]} puts the send time (epoch nanoseconds) into each chunk as
  * {@code "fake_ts"}. The same can be set with headers {@code x-fake-chunks},
  * {@code x-fake-interval-ms} and {@code x-fake-timestamps: true} when talking to the fake directly.
+ *
+ * <p>Chat tools: when the request has function tools and the last user text says "use tools", the
+ * answer is a call of the first function with {@code {"city":"Paris"}} ({@code finish_reason:
+ * tool_calls}; streamed as OpenAI does: id and name first, the arguments in two deltas); when the
+ * conversation ends with {@code role: tool} messages, the answer is "tool said: CONTENT" (their contents
+ * joined by a space).
  */
 public final class FakeOpenAI implements AutoCloseable {
   /** What to do with the next request instead of answering normally. */
@@ -317,8 +324,51 @@ public final class FakeOpenAI implements AutoCloseable {
     return u;
   }
 
+  /** The id of the call a chat answer makes (see the class comment). */
+  public static final String CALL_ID = "call_fake1";
+  static final String CALL_ARGUMENTS = "{\"city\":\"Paris\"}";
+
+  /** The function a chat answer calls: the first function tool when the user says "use tools"; else null. */
+  static String functionToCall(JsonNode req) {
+    if (toolOutput(req) != null || !lastUserText(req).contains("use tools")) {
+      return null;
+    }
+    for (JsonNode t : req.path("tools")) {
+      if ("function".equals(t.path("type").asText()) && t.path("function").path("name").isTextual()) {
+        return t.path("function").path("name").asText();
+      }
+    }
+    return null;
+  }
+
+  /** The contents of the {@code role: tool} messages that end the conversation, joined; null when none do. */
+  static String toolOutput(JsonNode req) {
+    JsonNode messages = req.path("messages");
+    int i = messages.size() - 1;
+    List<String> outputs = new ArrayList<>();
+    for (; i >= 0 && "tool".equals(messages.get(i).path("role").asText()); i--) {
+      JsonNode c = messages.get(i).path("content");
+      StringBuilder sb = new StringBuilder();
+      if (c.isTextual()) {
+        sb.append(c.asText());
+      }
+      for (JsonNode p : c.isArray() ? c : Json.MAPPER.createArrayNode()) {
+        sb.append(p.path("text").asText(""));
+      }
+      outputs.addFirst(sb.toString());
+    }
+    return outputs.isEmpty() ? null : String.join(" ", outputs);
+  }
+
+  /** The text of a chat answer: "tool said: ..." after tool results, else the echo. */
+  static String chatText(JsonNode req) {
+    String output = toolOutput(req);
+    return output != null ? "tool said: " + output : "echo: " + lastUserText(req);
+  }
+
   static ObjectNode chatCompletion(JsonNode req) {
-    String text = "echo: " + lastUserText(req);
+    String text = chatText(req);
+    String call = functionToCall(req);
     ObjectNode root = Json.object();
     root.put("id", "chatcmpl-fake1");
     root.put("object", "chat.completion");
@@ -329,11 +379,17 @@ public final class FakeOpenAI implements AutoCloseable {
     choice.put("index", 0);
     ObjectNode msg = choice.putObject("message");
     msg.put("role", "assistant");
-    msg.put("content", text);
+    if (call != null) {
+      msg.putNull("content");
+      ObjectNode tc = msg.putArray("tool_calls").addObject().put("id", CALL_ID).put("type", "function");
+      tc.putObject("function").put("name", call).put("arguments", CALL_ARGUMENTS);
+    } else {
+      msg.put("content", text);
+    }
     msg.putNull("refusal");
     choice.putNull("logprobs");
-    choice.put("finish_reason", "stop");
-    root.set("usage", usage(10, text.split(" ").length));
+    choice.put("finish_reason", call != null ? "tool_calls" : "stop");
+    root.set("usage", usage(10, call != null ? 5 : text.split(" ").length));
     return root;
   }
 
@@ -439,7 +495,12 @@ public final class FakeOpenAI implements AutoCloseable {
   }
 
   private void streamChat(HttpServerRequest req, JsonNode json, Fault fault) {
-    String text = "echo: " + lastUserText(json);
+    String call = functionToCall(json);
+    if (call != null) {
+      streamCall(req, json, call, fault);
+      return;
+    }
+    String text = chatText(json);
     String[] words = pieces(req, text);
     boolean includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
     boolean ts = "true".equals(req.getHeader("x-fake-timestamps")) || lastUserText(json).contains("[timestamps]");
@@ -483,6 +544,44 @@ public final class FakeOpenAI implements AutoCloseable {
       return Json.write(c);
     };
     stream(req, json, deepSeek ? reasoningFirst(emitter, model) : emitter, fault, true);
+  }
+
+  /** A streamed call: the call's id, type and name with empty arguments, two argument deltas, the finish. */
+  private void streamCall(HttpServerRequest req, JsonNode json, String name, Fault fault) {
+    boolean includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
+    String model = json.path("model").asText();
+    String[] args = {CALL_ARGUMENTS.substring(0, 8), CALL_ARGUMENTS.substring(8)};
+    Emitter emitter = i -> {
+      ObjectNode c = Json.object().put("id", "chatcmpl-fake1").put("object", "chat.completion.chunk")
+          .put("created", 1700000000).put("model", model).put("system_fingerprint", SYSTEM_FINGERPRINT);
+      ArrayNode choices = c.putArray("choices");
+      if (i <= 2) {
+        ObjectNode ch = choices.addObject().put("index", 0);
+        ObjectNode delta = ch.putObject("delta");
+        ObjectNode tc = Json.object().put("index", 0);
+        if (i == 0) {
+          delta.put("role", "assistant").putNull("content");
+          tc.put("id", CALL_ID).put("type", "function").putObject("function").put("name", name).put("arguments", "");
+        } else {
+          tc.putObject("function").put("arguments", args[i - 1]);
+        }
+        delta.putArray("tool_calls").add(tc);
+        ch.putNull("finish_reason");
+      } else if (i == 3) {
+        ObjectNode ch = choices.addObject().put("index", 0);
+        ch.putObject("delta");
+        ch.put("finish_reason", "tool_calls");
+      } else if (i == 4 && includeUsage) {
+        c.set("usage", usage(10, 5));
+      } else {
+        return null;
+      }
+      if (includeUsage && !c.has("usage")) {
+        c.putNull("usage");
+      }
+      return Json.write(c);
+    };
+    stream(req, json, emitter, fault, true);
   }
 
   /** The events of {@code answer} with two {@code reasoning_content} deltas after the first. */
