@@ -514,6 +514,9 @@ public final class RelayHandler {
       return;
     }
     ApiError error = services.errors().as(ex.contract, t instanceof GatewayException g ? g.error() : ApiError.internal());
+    if (ex.dialect == Dialect.GEMINI && t instanceof GatewayException g) {
+      error = GeminiErrorBody.forClient(error, g.kind());
+    }
     if (!(t instanceof GatewayException)) {
       LOG.error("request_id={} unexpected failure: {}", ex.requestId, t.toString());
     }

@@ -52,7 +52,7 @@ import java.util.regex.Pattern;
  * function response, "tool said: OUTPUT"). With {@code thinkingConfig.includeThoughts} a thought part comes first.
  * Usage: 10 prompt tokens (4 of them cached), 5 candidate tokens, 3 thought tokens when thinking.
  * Faults ({@link #inject}): a status answer (429 with {@code RetryInfo}, 503 UNAVAILABLE, ...), an error
- * event mid-stream, a stall (the request is never answered).
+ * event mid-stream, a stall (the request is never answered), a stall after the first stream event.
  */
 public final class FakeGemini implements AutoCloseable {
   public static final String KEY = "gemini-upstream-secret";
@@ -81,6 +81,10 @@ public final class FakeGemini implements AutoCloseable {
 
     /** Take the request and never answer it. */
     record Stall() implements Fault {
+    }
+
+    /** Stream the first event, then hold the rest: the response never ends. */
+    record StallMidStream() implements Fault {
     }
   }
 
@@ -328,7 +332,7 @@ public final class FakeGemini implements AutoCloseable {
       json(resp, out);
     } else {
       stream(resp, "sse".equals(req.getParam("alt")), responseId, modelId, parts, script.finishReason, usage,
-          fault instanceof Fault.ErrorMidStream);
+          fault);
     }
   }
 
@@ -519,7 +523,8 @@ public final class FakeGemini implements AutoCloseable {
   }
 
   private void stream(HttpServerResponse resp, boolean sse, String responseId, String modelId, List<ObjectNode> parts,
-                      String finishReason, ObjectNode usage, boolean failMidway) {
+                      String finishReason, ObjectNode usage, Fault fault) {
+    boolean failMidway = fault instanceof Fault.ErrorMidStream;
     resp.setChunked(true).putHeader("content-type", sse ? "text/event-stream" : "application/json; charset=UTF-8");
     List<ObjectNode> events = new ArrayList<>();
     for (ObjectNode p : parts) {
@@ -545,6 +550,10 @@ public final class FakeGemini implements AutoCloseable {
           lastEvent ? usage : promptOnly);
       write(resp, sse, ev, first);
       first = false;
+      if (fault instanceof Fault.StallMidStream) {
+        stalled.add(resp);
+        return;
+      }
       if (failMidway) {
         ObjectNode err = Json.object();
         err.putObject("error").put("code", 503).put("message", "The model is overloaded. Please try again later.")

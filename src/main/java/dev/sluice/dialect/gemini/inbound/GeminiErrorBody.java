@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.error.ApiError;
+import dev.sluice.error.FailureKind;
 import dev.sluice.json.Json;
 import java.io.IOException;
 import java.util.Locale;
@@ -86,6 +87,17 @@ public final class GeminiErrorBody {
       // keep the generic message
     }
     return new ApiError(status, type, message, param, code, null, Map.of());
+  }
+
+  /**
+   * The error as a Gemini client is answered: one whose upstream said it is overloaded (an
+   * OpenAI-compatible API's 503, reported to OpenAI clients as the gateway's 502; Anthropic's 529) is
+   * 503, Google's UNAVAILABLE, which Gemini clients retry.
+   */
+  public static ApiError forClient(ApiError e, FailureKind kind) {
+    int status = kind == FailureKind.OVERLOADED && e.status() >= 500 ? 503 : httpStatus(e.status());
+    return status == e.status() ? e
+        : new ApiError(status, e.type(), e.message(), e.param(), e.code(), e.docUrl(), e.headers());
   }
 
   /** The HTTP status a Gemini client is answered with for {@code status}: 529 (Anthropic's overloaded) is 503. */

@@ -3,6 +3,7 @@ package dev.sluice.dialect.gemini.inbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.error.ApiError;
+import dev.sluice.error.FailureKind;
 import dev.sluice.json.Json;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,19 @@ class GeminiErrorBodyTest {
     assertThat(GeminiErrorBody.httpStatus(529)).as("the HTTP status Gemini clients get").isEqualTo(503);
     assertThat(GeminiErrorBody.httpStatus(500)).isEqualTo(500);
     assertThat(GeminiErrorBody.httpStatus(429)).isEqualTo(429);
+  }
+
+  @Test
+  void anOverloadedUpstreamIs503UnavailableForGeminiClients() {
+    ApiError openAi503 = ApiError.upstreamError("upstream service error (HTTP 503)");
+    ApiError forClient = GeminiErrorBody.forClient(openAi503, FailureKind.OVERLOADED);
+    assertThat(forClient.status()).isEqualTo(503);
+    assertThat(GeminiErrorBody.of(forClient).path("error").path("status").asText()).isEqualTo("UNAVAILABLE");
+    assertThat(GeminiErrorBody.forClient(ApiError.of(529, ApiError.API, "Overloaded", "overloaded"),
+        FailureKind.OVERLOADED).status()).isEqualTo(503);
+    assertThat(GeminiErrorBody.forClient(openAi503, FailureKind.SERVER_ERROR)).as("a plain 5xx stays").isSameAs(openAi503);
+    ApiError invalid = ApiError.invalidParam("contents", "bad");
+    assertThat(GeminiErrorBody.forClient(invalid, FailureKind.GATEWAY)).isSameAs(invalid);
   }
 
   @Test
