@@ -43,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three {@code sluice serve} processes on one PostgreSQL database and one Redis, as behind a load
- * balancer: limits exact across them (request and token budgets); usage from all of them in one database, none lost when one
- * is stopped under load. (Key changes across instances: {@link KeyChangesAcrossInstances}.)
+ * balancer: limits exact across them (request and token budgets); usage from all of them in one
+ * database, none lost when one is stopped under load. (Key changes across instances: {@link
+ * KeyChangesAcrossInstances}.)
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutTest {
