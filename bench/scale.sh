@@ -4,17 +4,21 @@
 # through the load balancer), throughput through nginx with 1 and with 3 instances behind it, and
 # what clients see when one instance is stopped (SIGTERM) under load. See docs/scaling.md.
 #
-#   bench/scale.sh          about 90 s (start-up included)
+#   bench/scale.sh          about 2 minutes (start-up included)
 #
 # Needs PostgreSQL at 127.0.0.1:5432 (database "test", user postgres) and Redis at 127.0.0.1:6379
 # (.ci/services.sh starts both); installs nginx-light and wrk with apt when they are missing.
-# BENCH_DURATION (seconds per throughput run, default 10), BENCH_KEEP=1 keeps the temporary directory.
+# The throughput key is on a plan whose limits are never reached, so that every request is admitted
+# by Redis (request and token buckets, as a limited key's are), not waved through as unlimited.
+# BENCH_DURATION (seconds per throughput run, default 10), BENCH_WARMUP (seconds of the same load
+# before each measured run, default 15), BENCH_KEEP=1 keeps the temporary directory.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 source .ci/java-home.sh
 java="$JAVA_HOME/bin/java"
 dur="${BENCH_DURATION:-10}"
+warmup="${BENCH_WARMUP:-15}"
 work="$(mktemp -d /tmp/sluice-scale.XXXXXX)"
 schema="bench_$(date +%s)"
 pids=()
@@ -56,8 +60,12 @@ key="sk-bench-scale-downstream-key-0123456789"
 cat > "$work/sluice.yaml" <<YAML
 server:
   drain_delay_millis: 2000
+plans:
+  # limits far above what this machine can send: each request costs a Redis admission, none is refused
+  bench: { chat_rpm: 30000000, images_rpm: 30000000, embeddings_rpm: 30000000, tpm: 30000000 }
 auth:
   downstream_api_key: "$key"
+  downstream_plan: bench
 storage:
   url: "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$schema"
   username: postgres
@@ -121,11 +129,21 @@ rps() { sed -n 's/^Requests\/sec: *//p' "$1"; }
 p99() { sed -n 's/^ *99% *//p' "$1"; }
 errors() { local n; n="$(sed -n 's/.*Non-2xx or 3xx responses: *//p' "$1")"; echo "${n:-0}"; }
 sock() { local s; s="$(sed -n 's/.*Socket errors: *//p' "$1")"; echo "${s:-none}"; }
-run_wrk "$lb3" 6 > /dev/null   # warm-up (JIT) of all three
-log "throughput, 1 instance"
+requests() { sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$1"; }
+# Redis scripts run (admissions and token debits), to show that the measured load went through Redis
+evalsha() { redis-cli -h 127.0.0.1 info commandstats | sed -n 's/^cmdstat_evalsha:calls=\([0-9]*\).*/\1/p'; }
+per_request() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { if (n > 0) printf "%.2f", (b - a) / n; else print "n/a" }'; }
+# each configuration warmed by the same load first (JIT, connection pools to Redis and upstream)
+log "throughput, 1 instance (${warmup} s warm-up, ${dur} s measured)"
+run_wrk "$lb1" "$warmup" > "$work/wrk1-warm.txt"
+e0="$(evalsha)"
 run_wrk "$lb1" "$dur" > "$work/wrk1.txt"
-log "throughput, 3 instances"
+e1="$(evalsha)"
+log "throughput, 3 instances (${warmup} s warm-up, ${dur} s measured)"
+run_wrk "$lb3" "$warmup" > "$work/wrk3-warm.txt"
+e2="$(evalsha)"
 run_wrk "$lb3" "$dur" > "$work/wrk3.txt"
+e3="$(evalsha)"
 
 # ---- one instance stopped under load (SIGTERM), through nginx ----
 log "stopping one instance under load"
@@ -148,7 +166,7 @@ $("$java" -version 2>&1 | head -1 | tr -d '"'), $("$nginx_bin" -v 2>&1 | sed 's/
 | measurement | result |
 |---|---|
 | Free key (10 chat rpm), 60 concurrent requests through nginx over 3 instances | $admitted admitted, $limited answered 429 |
-| throughput, nginx → 1 instance (wrk, 2 threads, 64 connections, ${dur} s) | $(rps "$work/wrk1.txt") req/s, p99 $(p99 "$work/wrk1.txt"), non-2xx $(errors "$work/wrk1.txt") |
-| throughput, nginx → 3 instances (the same load) | $(rps "$work/wrk3.txt") req/s, p99 $(p99 "$work/wrk3.txt"), non-2xx $(errors "$work/wrk3.txt") |
+| throughput, nginx → 1 instance (wrk, 2 threads, 64 connections, ${dur} s after ${warmup} s warm-up; key on a plan, every request admitted by Redis) | $(rps "$work/wrk1.txt") req/s, p99 $(p99 "$work/wrk1.txt"), non-2xx $(errors "$work/wrk1.txt"), Redis scripts per request $(per_request "$e0" "$e1" "$(requests "$work/wrk1.txt")") |
+| throughput, nginx → 3 instances (the same load) | $(rps "$work/wrk3.txt") req/s, p99 $(p99 "$work/wrk3.txt"), non-2xx $(errors "$work/wrk3.txt"), Redis scripts per request $(per_request "$e2" "$e3" "$(requests "$work/wrk3.txt")") |
 | one of the 3 stopped (SIGTERM) 2 s into a ${dur} s run | $(rps "$work/wrk-stop.txt") req/s, non-2xx $(errors "$work/wrk-stop.txt"), socket errors: $(sock "$work/wrk-stop.txt"); its /healthz while draining: $draining |
 REPORT

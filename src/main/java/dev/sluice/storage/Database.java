@@ -28,6 +28,8 @@ public final class Database implements AutoCloseable {
   /** The SQL engine behind the URL. */
   public enum Dialect { SQLITE, POSTGRESQL }
 
+  static final int DEDICATED_SOCKET_TIMEOUT_SECONDS = 30;
+
   private final HikariDataSource dataSource;
   private final Dialect dialect;
 
@@ -38,7 +40,8 @@ public final class Database implements AutoCloseable {
 
   /**
    * A connection of its own, outside the pool, for a session that lives long (PostgreSQL's LISTEN);
-   * the caller closes it.
+   * the caller closes it. TCP keep-alive on, and a statement waits at most {@value
+   * #DEDICATED_SOCKET_TIMEOUT_SECONDS} s for the database (the URL's own settings win).
    */
   public Connection dedicatedConnection() throws SQLException {
     Properties p = new Properties();
@@ -49,6 +52,8 @@ public final class Database implements AutoCloseable {
       p.setProperty("password", dataSource.getPassword());
     }
     p.setProperty("connectTimeout", "10");
+    p.setProperty("tcpKeepAlive", "true");
+    p.setProperty("socketTimeout", Integer.toString(DEDICATED_SOCKET_TIMEOUT_SECONDS));
     return DriverManager.getConnection(dataSource.getJdbcUrl(), p);
   }
 

@@ -142,7 +142,8 @@ public final class RedisStore implements AutoCloseable {
 
   /**
    * Subscribes to {@code channel} for the life of this store; Lettuce re-subscribes after a reconnect.
-   * Blocking (connects): call from a worker thread or start-up.
+   * Blocking (connects): call from a worker thread or start-up. When it throws, nothing stays
+   * registered: calling it again is the retry.
    */
   public void subscribe(String channel, Consumer<String> onMessage, Runnable onReconnect) {
     // not under `lock`: connecting blocks (up to the timeout), and admissions take `lock` on event loops
@@ -151,7 +152,7 @@ public final class RedisStore implements AutoCloseable {
         pubSub = client.connectPubSub(StringCodec.UTF8, uri);
       }
     }
-    pubSub.addListener(new RedisPubSubAdapter<>() {
+    RedisPubSubAdapter<String, String> listener = new RedisPubSubAdapter<>() {
       @Override
       public void message(String ch, String message) {
         if (ch.equals(channel)) {
@@ -165,8 +166,15 @@ public final class RedisStore implements AutoCloseable {
           onReconnect.run();
         }
       }
-    });
-    pubSub.sync().subscribe(channel);
+    };
+    pubSub.addListener(listener);
+    try {
+      pubSub.sync().subscribe(channel);
+    } catch (RuntimeException e) {
+      // the caller retries: without this, each retry would add one more listener (each message handled twice, …)
+      pubSub.removeListener(listener);
+      throw e;
+    }
   }
 
   /**

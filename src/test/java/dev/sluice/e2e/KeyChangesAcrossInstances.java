@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.GatewayHarness;
 import dev.sluice.fake.FakeOpenAI;
+import dev.sluice.json.Json;
 import dev.sluice.keys.CreatedKey;
 import dev.sluice.keys.KeyService;
 import dev.sluice.keys.NewKey;
@@ -132,6 +133,52 @@ abstract class KeyChangesAcrossInstances {
     assertThat(changed.body()).contains("\"plan\":\"free\"");
     awaitOnInstance1(key.secret(),
         r -> r.headers().firstValue("x-ratelimit-limit-requests").orElse("").equals("10"), "limited by free");
+  }
+
+  @Test
+  void aKeyRevokedWithTheCliIsRefusedByTheInstancesWithinASecond() throws Exception {
+    CreatedKey key = keys.create(new NewKey("revoked-by-cli", List.of(), null, null));
+    assertThat(chat(0, key.secret()).statusCode()).as("cached on instance 0").isEqualTo(200);
+    assertThat(chat(1, key.secret()).statusCode()).as("cached on instance 1").isEqualTo(200);
+
+    List<String> printed = cli("keys", "revoke", key.key().id());
+    assertThat(printed).anySatisfy(l -> assertThat(l).startsWith("Revoked key " + key.key().id()));
+    long done = System.nanoTime();
+    for (int node = 0; node < 2; node++) {
+      awaitOn(node, done, key.secret(), r -> r.statusCode() == 401, "refused");
+    }
+  }
+
+  @Test
+  void aKeyRotatedThroughOneInstanceIsRefusedByTheOtherWithinASecondAndItsNewSecretWorks() throws Exception {
+    CreatedKey key = keys.create(new NewKey("rotated-on-0", List.of(), null, null));
+    assertThat(chat(1, key.secret()).statusCode()).as("cached on instance 1").isEqualTo(200);
+
+    HttpResponse<String> rotated = cluster.post(0, "/admin/keys/" + key.key().id() + "/rotate", "",
+        "Authorization", "Bearer " + ADMIN).join();
+    assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+    String secret = Json.MAPPER.readTree(rotated.body()).path("key").asText();
+    assertThat(KeyService.looksLikeKey(secret)).as("new key in %s", rotated.body()).isTrue();
+    awaitOnInstance1(key.secret(), r -> r.statusCode() == 401, "old secret refused");
+    assertThat(chat(1, secret).statusCode()).isEqualTo(200);
+    assertThat(chat(0, secret).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aKeyPutOnAnotherPlanWithTheCliIsLimitedByItOnTheInstancesWithinASecond() throws Exception {
+    CreatedKey key = keys.create(new NewKey("re-planned-by-cli", List.of(), "pro", null));
+    for (int node = 0; node < 2; node++) {
+      assertThat(RateLimitHttpTest.header(chat(node, key.secret()), "x-ratelimit-limit-requests"))
+          .as("pro, cached on instance %d", node).isEqualTo("300");
+    }
+
+    List<String> printed = cli("keys", "plan", key.key().id(), "free");
+    assertThat(printed).anySatisfy(l -> assertThat(l).endsWith("is now on plan free"));
+    long done = System.nanoTime();
+    for (int node = 0; node < 2; node++) {
+      awaitOn(node, done, key.secret(),
+          r -> r.headers().firstValue("x-ratelimit-limit-requests").orElse("").equals("10"), "limited by free");
+    }
   }
 
   HttpResponse<String> chat(int node, String secret) {

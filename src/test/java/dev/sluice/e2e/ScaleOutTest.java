@@ -2,11 +2,14 @@ package dev.sluice.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.GatewayHarness;
 import dev.sluice.fake.FakeOpenAI;
+import dev.sluice.json.Json;
 import dev.sluice.keys.CreatedKey;
 import dev.sluice.keys.KeyService;
 import dev.sluice.keys.NewKey;
+import dev.sluice.storage.Database;
 import dev.sluice.storage.TestDatabases;
 import dev.sluice.storage.TestRedis;
 import io.vertx.core.Vertx;
@@ -14,7 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.io.IOException;
@@ -27,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three {@code sluice serve} processes on one PostgreSQL database and one Redis, as behind a load
- * balancer: limits exact across them; usage from all of them in one database, none lost when one
- * is stopped under load. (Key changes across instances: {@link KeyChangesAcrossInstances}.)
+ * balancer: limits exact across them (request and token budgets); usage from all of them in one
+ * database, none lost when one is stopped under load. (Key changes across instances: {@link
+ * KeyChangesAcrossInstances}.)
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutTest {
@@ -68,6 +75,7 @@ class ScaleOutTest {
           flush_interval_millis: 2000
         auth:
           admin_api_key: "%s"
+        %s\
         storage:
           url: "%s"
           username: "%s"
@@ -80,7 +88,8 @@ class ScaleOutTest {
         redis:
           url: "%s"
           timeout_millis: 3000          # a loaded test machine: Redis itself must answer, not the fallback
-        """.formatted(ADMIN, db.url(), db.username(), fake.baseUrl(), GatewayHarness.UPSTREAM_KEY, TestRedis.URL));
+        """.formatted(ADMIN, METERED, db.url(), db.username(), fake.baseUrl(), GatewayHarness.UPSTREAM_KEY,
+            TestRedis.URL));
   }
 
   @AfterAll
@@ -134,6 +143,93 @@ class ScaleOutTest {
         .join();
     assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
     assertThat(RateLimitHttpTest.header(next, "x-ratelimit-remaining-requests")).isEqualTo("0");
+  }
+
+  /** A plan whose token budget one request overdraws: 60 tokens a minute, one token back a second. */
+  static final String METERED = """
+      plans:
+        metered: { chat_rpm: 1000, images_rpm: 1, embeddings_rpm: 1000, tpm: 60 }
+      """;
+  /** A chat request whose answer costs 62 tokens at the fake (10 prompt, "echo:" and the 51 words). */
+  static final String CHAT_62_TOKENS = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\""
+      + "word ".repeat(50) + "word\"}]}";
+
+  /**
+   * The token bucket is shared too: a request debited on one instance leaves the key in token debt
+   * on the others, and their 429 is the one this machine's in-memory limiter gives for the same
+   * requests on a single instance: the same headers, values and Retry-After, which admits the next
+   * request when it says.
+   */
+  @Test
+  @Order(2)
+  void aTokenBudgetSpentOnOneInstanceIsSpentOnTheOthersWithTheInMemoryLimitersAnswer() throws Exception {
+    HttpResponse<String> inMemory;
+    try (E2e.Gateway one = new E2e.Gateway(Database.Dialect.SQLITE, METERED)) {
+      CreatedKey key = one.createKey("metered-in-memory", "metered", List.of());
+      inMemory = overdrawThenAsk(n -> one.h.post("/v1/chat/completions", n == 0 ? CHAT_62_TOKENS : CHAT,
+          "Authorization", "Bearer " + key.secret()), () -> { });
+    }
+
+    CreatedKey key = keys.create(new NewKey("metered-over-three", List.of(), "metered", null));
+    HttpResponse<String> onRedis = overdrawThenAsk(n -> cluster.post(n, "/v1/chat/completions",
+            n == 0 ? CHAT_62_TOKENS : CHAT, "Authorization", "Bearer " + key.secret()).join(),
+        () -> assertThat(TestRedis.exists("sluice:rl:{" + key.key().id() + "}:tokens"))
+            .as("the 62 tokens debited in Redis").isTrue());
+
+    for (HttpResponse<String> r : List.of(inMemory, onRedis)) {
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+      JsonNode e = Json.MAPPER.readTree(r.body()).path("error");
+      assertThat(e.path("type").asText()).isEqualTo("rate_limit_error");
+      assertThat(e.path("code").asText()).isEqualTo("rate_limit_exceeded");
+      assertThat(e.path("message").asText()).startsWith("Rate limit reached for tokens per min (TPM): Limit 60, Remaining 0.");
+      assertThat(RateLimitHttpTest.header(r, "x-ratelimit-limit-tokens")).isEqualTo("60");
+      assertThat(RateLimitHttpTest.header(r, "x-ratelimit-remaining-tokens")).isEqualTo("0");
+      assertThat(RateLimitHttpTest.header(r, "x-ratelimit-limit-requests")).isEqualTo("1000");
+      assertThat(RateLimitHttpTest.header(r, "x-ratelimit-remaining-requests"))
+          .as("the admitted request's unit is back after 60 ms, a refused one costs none").isEqualTo("1000");
+      // 62 tokens from a full bucket of 60: 2 in debt, one more needed, at one a second: 3 s after the debit
+      long retryAfterMs = Long.parseLong(RateLimitHttpTest.header(r, "retry-after-ms"));
+      assertThat(retryAfterMs).isBetween(1500L, 3000L);
+      assertThat(Long.parseLong(RateLimitHttpTest.header(r, "retry-after"))).isEqualTo(Math.ceilDiv(retryAfterMs, 1000));
+      // full again when all 62 are back
+      assertThat(RateLimitHttpTest.durationMillis(RateLimitHttpTest.header(r, "x-ratelimit-reset-tokens")))
+          .isCloseTo(retryAfterMs + 59_000, Offset.offset(2L));
+    }
+    assertThat(rateLimitHeaderNames(onRedis)).as("the same headers as in memory")
+        .isEqualTo(rateLimitHeaderNames(inMemory));
+    assertThat(Long.parseLong(RateLimitHttpTest.header(onRedis, "retry-after-ms")))
+        .as("the same wait as in memory, give or take the requests' timing")
+        .isCloseTo(Long.parseLong(RateLimitHttpTest.header(inMemory, "retry-after-ms")),
+            Offset.offset(700L));
+
+    Thread.sleep(Long.parseLong(RateLimitHttpTest.header(onRedis, "retry-after")) * 1000);
+    HttpResponse<String> next = cluster.post(2, "/v1/chat/completions", CHAT, "Authorization", "Bearer " + key.secret())
+        .join();
+    assertThat(next.statusCode()).as("after Retry-After, on the third instance: %s", next.body()).isEqualTo(200);
+  }
+
+  /** A sender of the scenario's {@code n}th request (0: the expensive one). */
+  interface Send {
+    HttpResponse<String> send(int n) throws Exception;
+  }
+
+  /**
+   * Request 0 (62 tokens) on instance 0, then request 1 on instance 1 once the debit has landed (300 ms
+   * later in both runs, so that their waits compare): its answer.
+   */
+  private static HttpResponse<String> overdrawThenAsk(Send send, Runnable debited) throws Exception {
+    HttpResponse<String> first = send.send(0);
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    assertThat(RateLimitHttpTest.header(first, "x-ratelimit-remaining-tokens")).isEqualTo("60");
+    Thread.sleep(300);
+    debited.run();
+    return send.send(1);
+  }
+
+  /** The rate-limit header names of a response, lower case (HTTP names ignore case). */
+  private static Set<String> rateLimitHeaderNames(HttpResponse<?> r) {
+    return r.headers().map().keySet().stream().map(h -> h.toLowerCase(Locale.ROOT))
+        .filter(h -> h.startsWith("x-ratelimit-") || h.startsWith("retry-after")).collect(Collectors.toSet());
   }
 
   /**

@@ -30,6 +30,14 @@ public final class TestRedis {
     }
   }
 
+  /** Whether {@code key} exists (e.g. a bucket that an admission wrote). */
+  public static boolean exists(String key) {
+    require();
+    try (RedisClient client = RedisClient.create(URL); StatefulRedisConnection<String, String> c = client.connect()) {
+      return c.sync().exists(key) == 1;
+    }
+  }
+
   /** Deletes the keys matching {@code pattern} (e.g. another run's buckets of a fixed key id). */
   public static void delete(String pattern) {
     require();
