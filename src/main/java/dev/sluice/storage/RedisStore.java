@@ -4,6 +4,8 @@ import dev.sluice.config.Config;
 import dev.sluice.config.ConfigException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -23,6 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -39,6 +43,12 @@ public final class RedisStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisStore.class);
   private static final long RETRY_CONNECT_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+  /**
+   * Commands timed out in a row after which the connection is given up and a new one opened: a
+   * Redis that went silent (a host gone without a reset) leaves a connection that never fails on
+   * its own, and Lettuce reconnects only when a connection closes.
+   */
+  private static final int REOPEN_AFTER_TIMEOUTS = 3;
 
   /** A Lua script with its SHA-1, run with EVALSHA and loaded with EVAL when Redis does not know it. */
   public record Script(String source, String sha) {
@@ -57,6 +67,7 @@ public final class RedisStore implements AutoCloseable {
   private final Duration timeout;
   private final Object lock = new Object();
   private final Object pubSubLock = new Object();
+  private final AtomicInteger timeoutsInARow = new AtomicInteger();
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS - 1);
   private CompletableFuture<StatefulRedisConnection<String, String>> connection;
   private long failedAt = System.nanoTime() - RETRY_CONNECT_NANOS - 1;
@@ -72,7 +83,7 @@ public final class RedisStore implements AutoCloseable {
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+        .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
         .build());
   }
 
@@ -127,7 +138,37 @@ public final class RedisStore implements AutoCloseable {
                 ? c.async().eval(script.source(), ScriptOutputType.MULTI, keys, args)
                 : CompletableFuture.failedStage(t)))
         .toCompletableFuture()
-        .orTimeout(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+        .orTimeout(timeout.toMillis() * 2, TimeUnit.MILLISECONDS)
+        .whenComplete((r, t) -> outcome(t));
+  }
+
+  /** Counts timeouts in a row; at {@link #REOPEN_AFTER_TIMEOUTS} the connection is dropped and re-opened. */
+  private void outcome(Throwable t) {
+    if (t == null) {
+      timeoutsInARow.set(0);
+      return;
+    }
+    Throwable c = unwrap(t);
+    if ((c instanceof RedisCommandTimeoutException || c instanceof TimeoutException)
+        && timeoutsInARow.incrementAndGet() >= REOPEN_AFTER_TIMEOUTS) {
+      timeoutsInARow.set(0);
+      reopen();
+    }
+  }
+
+  private void reopen() {
+    CompletableFuture<StatefulRedisConnection<String, String>> old;
+    synchronized (lock) {
+      old = connection;
+      // fails at once until the next connect attempt is due (at most one a second)
+      connection = CompletableFuture.failedFuture(new RedisConnectionException("re-opening after timeouts"));
+      failedAt = System.nanoTime();
+    }
+    LOG.debug("Redis at {}:{}: {} commands timed out in a row, re-opening the connection", uri.getHost(),
+        uri.getPort(), REOPEN_AFTER_TIMEOUTS);
+    if (old != null) {
+      old.thenAccept(StatefulRedisConnection::closeAsync);
+    }
   }
 
   /** Publishes {@code message} on {@code channel}; failures are logged (throttled), never thrown. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,36 @@ class RedisStoreTest {
       }
       Thread.sleep(200); // a second delivery would come right after the first
       assertThat(received).as("deliveries of one message").containsExactly("key_1");
+    }
+  }
+
+  @Test
+  void aConnectionThatWentSilentIsReplaced() throws Exception {
+    TestRedis.require();
+    URI redis = URI.create(TestRedis.URL);
+    RedisStore.Script ping = RedisStore.Script.of("return {1}");
+    try (TcpProxy proxy = TcpProxy.to(redis.getHost(), redis.getPort());
+         RedisStore store = RedisStore.fromConfig(Config.fromYaml(Map.of(), """
+             redis:
+               url: "redis://127.0.0.1:%d"
+               timeout_millis: 200
+             """.formatted(proxy.port())))) {
+      assertThat(store.eval(ping, new String[0]).get(5, TimeUnit.SECONDS)).containsExactly(1L);
+      proxy.silence();
+      proxy.restore(); // the open connection stays silent; a new one would be relayed
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      int failures = 0;
+      while (true) {
+        try {
+          assertThat(store.eval(ping, new String[0]).get(5, TimeUnit.SECONDS)).containsExactly(1L);
+          break;
+        } catch (ExecutionException e) {
+          failures++;
+          assertThat(System.nanoTime()).as("answering again within 15 s (%d failures)", failures).isLessThan(deadline);
+          Thread.sleep(100);
+        }
+      }
+      assertThat(failures).as("commands that failed on the silent connection").isPositive();
     }
   }
 }
