@@ -51,18 +51,23 @@ class ConsoleBrowserTest {
         """.formatted(ADMIN))) {
       Path screenshot = Path.of("target/console-overview.png").toAbsolutePath();
       Files.deleteIfExists(screenshot);
+      Path log = dir.resolve("browser-script.log");
+      // the output goes to a file: a pipe nobody reads while the script runs can fill and stall it
       ProcessBuilder pb = new ProcessBuilder("node", Path.of("src/test/js/console-browser.mjs").toAbsolutePath().toString())
-          .redirectErrorStream(true);
+          .redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(Map.of("BASE_URL", g.h.baseUrl(), "ADMIN_KEY", ADMIN, "MODEL", "gpt-4o",
           "CHROMIUM", CHROMIUM.toString(), "PLAYWRIGHT_DIR", tools.resolve("node_modules").toString(),
           "SCREENSHOT", screenshot.toString(), "USER_DATA_DIR", dir.resolve("profile").toString()));
       Process p = pb.start();
       p.getOutputStream().close();
       boolean ended = p.waitFor(5, TimeUnit.MINUTES);
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!ended) {
+        // node and the Chromium it started: the browser's processes first, then node
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
       }
+      String out = Files.readString(log, StandardCharsets.UTF_8);
       assertThat(ended).as("the browser script ended; its output so far:%n%s", out).isTrue();
       assertThat(p.exitValue()).as("the browser script's exit code; its output:%n%s", out).isZero();
       List<String> passed = out.lines().filter(l -> l.startsWith("ok ")).toList();
