@@ -183,7 +183,7 @@ public final class Wiring implements AutoCloseable {
     RateLimiter limiter = RedisRateLimiter.fromConfig(cfg, plans, redis);
     AccessLog accessLog = new AccessLog(jsonLogs);
     UsageService usageService = UsageService.create(db);
-    Observed observed = Observed.create(cfg, routing, plans, usage, accounts);
+    Observed observed = Observed.create(cfg, routing, plans, usage::queued, accounts);
     Supplier<Services> perLoop = () -> new Services(auth, limiter, usage, validator::validate,
         new Dispatcher(routing, providers.apply(upstreamClient(vertx, connectTimeout)), System::nanoTime), errors,
         accessLog, Clock.systemUTC(), maxBody, timeoutSeconds * 1000L, observed.observer());

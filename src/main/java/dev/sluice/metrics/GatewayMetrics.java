@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -66,7 +65,6 @@ public final class GatewayMetrics implements RequestObserver {
   private final int upstream4xx = codes.of("upstream_4xx");
   private final int upstream5xx = codes.of("upstream_5xx");
   private final int ok = codes.size();
-  private final Function<String, String> routeOf;
 
   private final MeterGrid<Counter> requests;
   private final MeterGrid<Timer> latency;
@@ -80,14 +78,11 @@ public final class GatewayMetrics implements RequestObserver {
    * @param upstreamNames the configured upstreams
    * @param routeNames the configured routes
    * @param planNames the configured plans
-   * @param routeOf the route name a client's model goes to, or null when none does
    */
-  public GatewayMetrics(List<String> upstreamNames, List<String> routeNames, List<String> planNames,
-                        Function<String, String> routeOf) {
+  public GatewayMetrics(List<String> upstreamNames, List<String> routeNames, List<String> planNames) {
     this.upstreams = new Labels(upstreamNames, "none");
     this.routes = new Labels(routeNames, "unrouted");
     this.plans = new Labels(planNames, "unlimited");
-    this.routeOf = routeOf;
     int r = routes.size();
     int u = upstreams.size();
     int c = codes.size();
@@ -192,7 +187,8 @@ public final class GatewayMetrics implements RequestObserver {
   @Override
   public void finished(RequestRecord rec) {
     int endpoint = rec.endpoint().ordinal();
-    int route = routes.of(rec.model() == null ? null : routeOf.apply(rec.model()));
+    // the route the relay resolved: a name lookup, never a second resolution (a glob's matcher per request)
+    int route = routes.of(rec.route());
     int upstream = upstreams.of(rec.upstream());
     int status = Math.clamp(rec.status() / 100, 1, 5) - 1;
     int code = code(rec.errorCode());

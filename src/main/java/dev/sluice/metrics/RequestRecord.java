@@ -14,13 +14,14 @@ import dev.sluice.usage.TokenUsage;
  * @param keyName the key's name, or null
  * @param plan the key's plan, or null (unlimited, or not authenticated)
  * @param model the model the client asked for (client-supplied: never a metric label), or null
+ * @param route the name of the route the relay resolved the model to, or null when none
  * @param attempts the upstream attempts, in order
  * @param account the ChatGPT account that served it, or null
  * @param errorCode the error code it ended with, or null
  * @param ttfbMillis time to the first byte of the body (for a stream, its first event), or -1 when none went out
  */
 public record RequestRecord(long epochMillis, String requestId, Endpoint endpoint, String keyId, String keyName,
-                            String plan, String model, AttemptLog attempts, String account, int status,
+                            String plan, String model, String route, AttemptLog attempts, String account, int status,
                             String errorCode, long latencyMillis, long ttfbMillis, boolean stream, TokenUsage usage) {
 
   /** The upstream that served it, or the last one tried, or null. */

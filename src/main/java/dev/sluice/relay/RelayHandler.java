@@ -22,6 +22,7 @@ import dev.sluice.provider.Reply;
 import dev.sluice.provider.UpstreamFailures;
 import dev.sluice.provider.UpstreamLink;
 import dev.sluice.ratelimit.RateLimitHeaders;
+import dev.sluice.route.Route;
 import dev.sluice.sse.SseEvent;
 import dev.sluice.sse.SseParser;
 import dev.sluice.sse.SseWriter;
@@ -90,6 +91,8 @@ public final class RelayHandler {
      */
     ObjectNode hub;
     String model;
+    /** The route of the model, resolved once; null when none matches (or before the body is read). */
+    Route route;
     boolean stream;
     long upstreamStartNanos;
     long upstreamLatencyMillis = -1;
@@ -144,6 +147,7 @@ public final class RelayHandler {
             } else {
               ex.stream = body.path("stream").asBoolean(false);
               ex.model = RelayCall.modelOf(body);
+              ex.route = services.dispatcher().route(ex.model);
               services.validator().validate(ex.contract, endpoint, body);
               ex.hub = endpoint == Endpoint.MESSAGES ? MessagesRequestToChat.translate(body) : body;
             }
@@ -153,7 +157,7 @@ public final class RelayHandler {
             if (ex.model != null && !p.allows(ex.model)) {
               throw ApiError.modelNotAllowed(ex.model).exception();
             }
-            ApiError unroutable = services.dispatcher().refuse(endpoint, ex.model);
+            ApiError unroutable = services.dispatcher().refuse(endpoint, ex.model, ex.route);
             if (unroutable != null) {
               throw unroutable.exception();
             }
@@ -205,10 +209,11 @@ public final class RelayHandler {
    */
   private void geminiRequest(Exchange ex, String model) {
     ex.model = model;
+    ex.route = services.dispatcher().route(model);
     ex.stream = ex.endpoint == Endpoint.STREAM_GENERATE_CONTENT;
     if (ex.endpoint == Endpoint.GEMINI_COUNT_TOKENS) {
       ex.hub = ex.body;
-    } else if (services.dispatcher().servesNatively(ex.endpoint, model)) {
+    } else if (services.dispatcher().servesNatively(ex.endpoint, ex.route)) {
       GenerateContentToChat.checkShape(ex.body);
       ex.hub = null;
     } else {
@@ -582,8 +587,9 @@ public final class RelayHandler {
     Principal p = ex.principal;
     long firstByte = ex.firstByteNanos != 0 ? ex.firstByteNanos : ex.ctx.response().ended() ? System.nanoTime() : 0;
     services.observer().finished(new RequestRecord(services.clock().millis(), ex.requestId, ex.endpoint, keyId,
-        p == null ? null : p.name(), p == null ? null : p.plan(), ex.model, attempts, ex.account, status, errorCode,
-        latency, firstByte == 0 ? -1 : (firstByte - ex.startNanos) / 1_000_000, ex.stream, ex.usage));
+        p == null ? null : p.name(), p == null ? null : p.plan(), ex.model, ex.route == null ? null : ex.route.name(),
+        attempts, ex.account, status, errorCode, latency,
+        firstByte == 0 ? -1 : (firstByte - ex.startNanos) / 1_000_000, ex.stream, ex.usage));
   }
 
   /** The contract of the request's base path; {@link ApiContract#OPENAI} outside every base path. */

@@ -64,6 +64,7 @@ class MetricsHttpTest {
         models:
           - { name: "gpt-4o", targets: [a, b] }
           - { name: "fast", targets: ["b:b-model"] }
+          - { name: "claude-*", targets: [b] }
         auth:
           admin_api_key: "%s"
         plans:
@@ -93,6 +94,8 @@ class MetricsHttpTest {
       g.h.fake.inject(Fault.status(500, "boom", "server_error"));
       assertThat(g.h.post("/v1/chat/completions", CHAT.formatted("gpt-4o")).headers()
           .firstValue("x-sluice-upstream")).hasValue("b");
+      assertThat(g.h.post("/v1/chat/completions", CHAT.formatted("claude-made-up-by-the-client")).statusCode())
+          .isEqualTo(200);
       HttpResponse<String> unknown = g.h.post("/v1/chat/completions", CHAT.formatted("client-made-up-model-xyz"));
       assertThat(unknown.statusCode()).isEqualTo(404);
       CreatedKey tiny = g.createKey("tiny-key", "tiny", List.of());
@@ -112,17 +115,20 @@ class MetricsHttpTest {
       assertThat(m.value("sluice_requests_total", "route", "gpt-4o", "upstream", "b", "status_class", "2xx"))
           .as("the fallback served by b").isEqualTo(1);
       assertThat(m.value("sluice_requests_total", "route", "fast", "upstream", "b")).isEqualTo(1);
+      assertThat(m.value("sluice_requests_total", "route", "claude-*", "upstream", "b", "status_class", "2xx"))
+          .as("a glob route is labelled with its pattern").isEqualTo(1);
       assertThat(m.value("sluice_requests_total", "route", "unrouted", "upstream", "none", "status_class", "4xx",
           "code", "model_not_found")).isEqualTo(1);
       assertThat(m.value("sluice_requests_total", "status_class", "4xx", "code", "rate_limit_exceeded"))
           .isEqualTo(1);
-      assertThat(scrape.body()).as("a client's model never becomes a label").doesNotContain("client-made-up");
+      assertThat(scrape.body()).as("a client's model never becomes a label").doesNotContain("client-made-up")
+          .doesNotContain("claude-made-up");
       assertThat(scrape.body()).doesNotContain(GatewayHarness.KEY).doesNotContain(GatewayHarness.UPSTREAM_KEY)
           .doesNotContain(ADMIN);
 
       assertThat(m.value("sluice_upstream_attempts_total", "upstream", "a", "outcome", "upstream_error"))
           .isEqualTo(1);
-      assertThat(m.value("sluice_upstream_attempts_total", "upstream", "b", "outcome", "ok")).isEqualTo(2);
+      assertThat(m.value("sluice_upstream_attempts_total", "upstream", "b", "outcome", "ok")).isEqualTo(3);
       assertThat(m.value("sluice_upstream_fallbacks_total", "route", "gpt-4o")).isEqualTo(1);
       assertThat(m.value("sluice_ratelimit_rejections_total", "plan", "tiny")).isEqualTo(1);
 
