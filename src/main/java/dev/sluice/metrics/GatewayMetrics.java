@@ -39,12 +39,19 @@ import java.util.function.Supplier;
  * </pre>
  */
 public final class GatewayMetrics implements RequestObserver {
-  /** Error codes that are labels of their own; any other is {@code other}, none is {@code none}. */
+  /**
+   * Error codes that are labels of their own: every code the gateway itself gives an {@code ApiError}
+   * (GatewayMetricsTest checks the sources for new ones), {@code upstream_4xx}/{@code upstream_5xx} for
+   * relayed statuses, and the Codex backend's {@code account_deactivated}. Any other code (an upstream's
+   * own: Anthropic's error types, the Codex backend's codes) is {@code other}; none is {@code none}.
+   */
   static final List<String> CODES = List.of("invalid_request", "invalid_api_key", "model_not_allowed",
       "model_not_found", "not_found", "unsupported_endpoint", "request_too_large", "request_timeout",
-      "method_not_allowed", "rate_limit_exceeded", "usage_limit_reached", "upstream_error", "upstream_unavailable",
-      "upstream_timeout", "upstream_auth_failed", "upstream_overloaded", "upstream_4xx", "upstream_5xx",
-      "no_upstream", "no_accounts", "oauth_unavailable", "client_closed", "shutting_down", "internal_error", "none");
+      "method_not_allowed", "rate_limit_exceeded", "rate_limit_store_unavailable", "plan_not_configured",
+      "usage_limit_reached", "upstream_error", "upstream_unavailable", "upstream_timeout", "upstream_auth_failed",
+      "upstream_overloaded", "overloaded_error", "upstream_4xx", "upstream_5xx", "no_upstream", "no_accounts", "account_deactivated",
+      "oauth_unavailable", "client_closed", "shutting_down", "internal_error", "csrf_failed", "headers_too_large",
+      "uri_too_long", "invalid_http_request", "http_version_not_supported", "none");
   static final String[] KINDS = {"prompt", "completion", "cached", "reasoning"};
   static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
   static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),

@@ -7,11 +7,14 @@ import dev.sluice.provider.AttemptLog;
 import dev.sluice.usage.TokenUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,5 +66,77 @@ class GatewayMetricsTest {
       assertThat(text.lines().anyMatch(l -> l.startsWith(name + "{") || l.startsWith(name + " ")))
           .as("the dashboard's %s is exported", name).isTrue();
     }
+  }
+
+  @Test
+  void everyErrorCodeTheGatewayGivesIsALabelOfItsOwn() throws Exception {
+    Set<String> given = errorCodesInTheSources(Path.of("src/main/java"));
+    assertThat(given).as("the scan finds the codes").hasSizeGreaterThan(20)
+        .contains("plan_not_configured", "rate_limit_store_unavailable", "rate_limit_exceeded", "request_too_large");
+    assertThat(GatewayMetrics.CODES).containsAll(given);
+    GatewayMetrics m = metrics();
+    m.finished(record("gpt-4o", "gpt-4o", 500, "plan_not_configured"));
+    assertThat(m.scrape()).contains("code=\"plan_not_configured\"");
+  }
+
+  static final Pattern ERROR = Pattern.compile("(?:ApiError\\.of|new ApiError)\\(");
+  /** Inside ApiError itself, its factories call {@code of(...)} unqualified. */
+  static final Pattern OWN_ERROR = Pattern.compile("(?<![.\\w])of\\(");
+  static final Pattern LITERAL = Pattern.compile("\"([a-z][a-z0-9_]*)\"");
+  static final Pattern CONSTANT = Pattern.compile("static final String ([A-Z_]+) = \"([a-z][a-z0-9_]*)\";");
+
+  /**
+   * The code of every {@code ApiError.of(...)} and {@code new ApiError(...)} in the sources (and of the
+   * factories in ApiError): its last argument when that is a string literal or a string constant of the
+   * same file.
+   */
+  static Set<String> errorCodesInTheSources(Path root) throws Exception {
+    Set<String> codes = new TreeSet<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        String src = Files.readString(f);
+        Map<String, String> constants = new HashMap<>();
+        Matcher c = CONSTANT.matcher(src);
+        while (c.find()) {
+          constants.put(c.group(1), c.group(2));
+        }
+        Matcher call = (f.endsWith("error/ApiError.java") ? OWN_ERROR : ERROR).matcher(src);
+        while (call.find()) {
+          String last = lastArgument(src, call.end()).trim();
+          Matcher lit = LITERAL.matcher(last);
+          if (lit.matches()) {
+            codes.add(lit.group(1));
+          } else if (constants.containsKey(last)) {
+            codes.add(constants.get(last));
+          }
+        }
+      }
+    }
+    return codes;
+  }
+
+  /** The text of the last argument of the call whose arguments start at {@code from}. */
+  private static String lastArgument(String src, int from) {
+    int depth = 0;
+    int start = from;
+    for (int i = from; i < src.length(); i++) {
+      char ch = src.charAt(i);
+      if (ch == '"') {
+        for (i++; src.charAt(i) != '"'; i++) {
+          if (src.charAt(i) == '\\') {
+            i++;
+          }
+        }
+      } else if (ch == '(') {
+        depth++;
+      } else if (ch == ')') {
+        if (depth-- == 0) {
+          return src.substring(start, i);
+        }
+      } else if (ch == ',' && depth == 0) {
+        start = i + 1;
+      }
+    }
+    return "";
   }
 }
