@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * {@link MeterGrid}s and allocates no tags.
  *
  * <pre>
- * sluice_requests_total{endpoint,dialect,upstream,route,status_class,code}
+ * sluice_requests_total{endpoint,dialect,upstream,route,status_class,code}   endpoint "other", dialect "none":
+ *                                                                      answered before any endpoint took it
  * sluice_request_duration_seconds{endpoint,dialect,upstream,route}     histogram
  * sluice_request_ttfb_seconds{endpoint,dialect,upstream,route}         histogram (first body byte; a stream's first event)
  * sluice_tokens_total{upstream,route,kind}                             kind: prompt, completion, cached, reasoning
@@ -62,6 +63,9 @@ public final class GatewayMetrics implements RequestObserver {
   static final List<String> ACCOUNT_STATES = List.of("active", "cooling_down", "backed_off", "needs_sign_in");
 
   private static final Endpoint[] ENDPOINTS = Endpoint.values();
+  /** The endpoint slot of requests no endpoint took (unknown URLs, unsupported endpoints): label {@code other}. */
+  private static final int OTHER_ENDPOINT = ENDPOINTS.length;
+  private static final int ENDPOINT_SLOTS = ENDPOINTS.length + 1;
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Labels upstreams;
@@ -93,18 +97,18 @@ public final class GatewayMetrics implements RequestObserver {
     int r = routes.size();
     int u = upstreams.size();
     int c = codes.size();
-    requests = new MeterGrid<>(ENDPOINTS.length * r, u * STATUS_CLASSES.length * c, (outer, inner) ->
+    requests = new MeterGrid<>(ENDPOINT_SLOTS * r, u * STATUS_CLASSES.length * c, (outer, inner) ->
         Counter.builder("sluice.requests").description("Requests answered by the relay")
-            .tag("endpoint", ENDPOINTS[outer / r].path())
-            .tag("dialect", dialect(ENDPOINTS[outer / r]))
+            .tag("endpoint", endpoint(outer / r))
+            .tag("dialect", dialect(outer / r))
             .tag("route", routes.value(outer % r))
             .tag("upstream", upstreams.value(inner / (STATUS_CLASSES.length * c)))
             .tag("status_class", STATUS_CLASSES[inner / c % STATUS_CLASSES.length])
             .tag("code", codes.value(inner % c))
             .register(registry));
-    latency = new MeterGrid<>(ENDPOINTS.length * r, u, (outer, inner) -> timer("sluice.request.duration",
+    latency = new MeterGrid<>(ENDPOINT_SLOTS * r, u, (outer, inner) -> timer("sluice.request.duration",
         "Time from the request's arrival to its end", outer, inner));
-    ttfb = new MeterGrid<>(ENDPOINTS.length * r, u, (outer, inner) -> timer("sluice.request.ttfb",
+    ttfb = new MeterGrid<>(ENDPOINT_SLOTS * r, u, (outer, inner) -> timer("sluice.request.ttfb",
         "Time from the request's arrival to the first byte of its body (a stream's first event)", outer, inner));
     tokens = new MeterGrid<>(r, u * KINDS.length, (outer, inner) ->
         Counter.builder("sluice.tokens").description("Tokens by kind, as the upstream reported them")
@@ -134,16 +138,20 @@ public final class GatewayMetrics implements RequestObserver {
   private Timer timer(String name, String description, int outer, int inner) {
     int r = routes.size();
     return Timer.builder(name).description(description)
-        .tag("endpoint", ENDPOINTS[outer / r].path())
-        .tag("dialect", dialect(ENDPOINTS[outer / r]))
+        .tag("endpoint", endpoint(outer / r))
+        .tag("dialect", dialect(outer / r))
         .tag("route", routes.value(outer % r))
         .tag("upstream", upstreams.value(inner))
         .serviceLevelObjectives(BUCKETS)
         .register(registry);
   }
 
-  private static String dialect(Endpoint e) {
-    return e.dialect().name().toLowerCase(Locale.ROOT);
+  private static String endpoint(int slot) {
+    return slot == OTHER_ENDPOINT ? "other" : ENDPOINTS[slot].path();
+  }
+
+  private static String dialect(int slot) {
+    return slot == OTHER_ENDPOINT ? "none" : ENDPOINTS[slot].dialect().name().toLowerCase(Locale.ROOT);
   }
 
   /** Requests between arrival and their usage record (the relay's count). */
@@ -193,7 +201,7 @@ public final class GatewayMetrics implements RequestObserver {
 
   @Override
   public void finished(RequestRecord rec) {
-    int endpoint = rec.endpoint().ordinal();
+    int endpoint = rec.endpoint() == null ? OTHER_ENDPOINT : rec.endpoint().ordinal();
     // the route the relay resolved: a name lookup, never a second resolution (a glob's matcher per request)
     int route = routes.of(rec.route());
     int upstream = upstreams.of(rec.upstream());

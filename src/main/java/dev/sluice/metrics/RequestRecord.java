@@ -10,6 +10,9 @@ import dev.sluice.usage.TokenUsage;
  * key: names and figures only.
  *
  * @param epochMillis when it ended
+ * @param endpoint the endpoint it was for, or null for a request answered before any endpoint took it (an
+ *     unknown URL, an endpoint the gateway does not offer, an unknown Gemini method)
+ * @param path the request's path, without the query (client-supplied: never a metric label)
  * @param keyId the key's id, or null when it did not authenticate
  * @param keyName the key's name, or null
  * @param plan the key's plan, or null (unlimited, or not authenticated)
@@ -20,7 +23,7 @@ import dev.sluice.usage.TokenUsage;
  * @param errorCode the error code it ended with, or null
  * @param ttfbMillis time to the first byte of the body (for a stream, its first event), or -1 when none went out
  */
-public record RequestRecord(long epochMillis, String requestId, Endpoint endpoint, String keyId, String keyName,
+public record RequestRecord(long epochMillis, String requestId, Endpoint endpoint, String path, String keyId, String keyName,
                             String plan, String model, String route, AttemptLog attempts, String account, int status,
                             String errorCode, long latencyMillis, long ttfbMillis, boolean stream, TokenUsage usage) {
 

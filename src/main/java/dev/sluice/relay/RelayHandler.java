@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class RelayHandler {
   private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
   static final String REQUEST_ID = "sluice.requestId";
+  /** Where {@link Gateway#routes} keeps the request's arrival ({@link System#nanoTime}). */
+  static final String ARRIVED = "sluice.arrived";
   /** Where {@link Gateway#routes} puts the {@link ApiContract} of the request's base path. */
   static final String CONTRACT = "sluice.contract";
   /** Where the route keeps the endpoint it serves, for errors answered before the relay runs (413, ...). */
@@ -586,7 +588,8 @@ public final class RelayHandler {
     }
     Principal p = ex.principal;
     long firstByte = ex.firstByteNanos != 0 ? ex.firstByteNanos : ex.ctx.response().ended() ? System.nanoTime() : 0;
-    services.observer().finished(new RequestRecord(services.clock().millis(), ex.requestId, ex.endpoint, keyId,
+    services.observer().finished(new RequestRecord(services.clock().millis(), ex.requestId, ex.endpoint,
+        ex.ctx.request().path(), keyId,
         p == null ? null : p.name(), p == null ? null : p.plan(), ex.model, ex.route == null ? null : ex.route.name(),
         attempts, ex.account, status, errorCode, latency,
         firstByte == 0 ? -1 : (firstByte - ex.startNanos) / 1_000_000, ex.stream, ex.usage));
@@ -597,7 +600,11 @@ public final class RelayHandler {
     return ctx.get(CONTRACT, ApiContract.OPENAI);
   }
 
-  /** Renders an error for a request that never reached the relay (routing, body limit). */
+  /**
+   * Renders an error for a request that never reached the relay (routing, body limit) and records it for
+   * the meters and the request log: no key, model or route; the endpoint when a route had taken it (a
+   * body over the limit), else none ({@code endpoint="other"}).
+   */
   static void failEarly(RoutingContext ctx, Services services, ApiError raw) {
     HttpServerResponse resp = ctx.response();
     if (resp.ended() || resp.closed()) {
@@ -605,7 +612,8 @@ public final class RelayHandler {
     }
     ApiContract contract = contractOf(ctx);
     ApiError error = services.errors().as(contract, raw);
-    resp.setStatusCode(statusFor(dialectOf(ctx), error));
+    int status = statusFor(dialectOf(ctx), error);
+    resp.setStatusCode(status);
     String rid = ctx.get(REQUEST_ID);
     if (rid != null) {
       resp.putHeader("X-Request-ID", rid);
@@ -613,6 +621,11 @@ public final class RelayHandler {
     error.headers().forEach(resp::putHeader);
     resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     resp.end(errorBody(dialectOf(ctx), contract, error, services));
+    Long arrived = ctx.get(ARRIVED);
+    long millis = arrived == null ? 0 : (System.nanoTime() - arrived) / 1_000_000;
+    services.observer().finished(new RequestRecord(services.clock().millis(), rid, ctx.get(ENDPOINT),
+        ctx.request().path(), null, null, null, null, null, new AttemptLog(), null, status, error.code(), millis,
+        millis, false, TokenUsage.NONE));
   }
 
   /** The HTTP status of an error in the client's dialect (Gemini clients get no 529: {@link GeminiErrorBody#httpStatus}). */

@@ -73,6 +73,8 @@ class MetricsHttpTest {
           listen: "127.0.0.1:%d"
         request_log:
           size: 5
+        server:
+          max_body_bytes: 2048
         """.formatted(fakeA, GatewayHarness.UPSTREAM_KEY, b.baseUrl(), GatewayHarness.UPSTREAM_KEY, ADMIN,
         metricsPort));
   }
@@ -202,6 +204,42 @@ class MetricsHttpTest {
       assertThat(list(Json.parse(g.h.get("/admin/requests?model=gpt-4o", "Authorization", "Bearer " + ADMIN).body())))
           .as("the ring keeps the last 5 only").isEmpty();
       assertThat(g.h.get("/admin/requests?limit=0", "Authorization", "Bearer " + ADMIN).statusCode()).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void requestsAnsweredBeforeTheRelayAreCountedAndLoggedWithoutTheirPathAsALabel() throws Exception {
+    try (E2e.Gateway g = gateway()) {
+      HttpResponse<String> unknown = g.h.get("/v1/client-chosen-path-xyz");
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      assertThat(g.h.get("/client-chosen-root-path").statusCode()).isEqualTo(404);
+      assertThat(g.h.post("/v1/files", "{}").statusCode()).isEqualTo(404);
+      HttpResponse<String> tooLarge = g.h.post("/v1/chat/completions",
+          CHAT.formatted("gpt-4o").replace("hi there", "x".repeat(3000)));
+      assertThat(tooLarge.statusCode()).isEqualTo(413);
+      assertThat(g.h.post("/v1beta/models/gemini-2.5-pro:clientChosenMethod", "{}").statusCode()).isEqualTo(404);
+
+      Prom m = new Prom(g.h.get("/metrics", "Authorization", "Bearer " + ADMIN).body());
+      assertThat(m.value("sluice_requests_total", "endpoint", "other", "dialect", "none", "route", "unrouted",
+          "upstream", "none", "status_class", "4xx", "code", "not_found")).isEqualTo(3);
+      assertThat(m.value("sluice_requests_total", "endpoint", "other", "code", "unsupported_endpoint")).isEqualTo(1);
+      assertThat(m.value("sluice_requests_total", "endpoint", "chat/completions", "route", "unrouted",
+          "status_class", "4xx", "code", "request_too_large")).isEqualTo(1);
+      assertThat(m.value("sluice_request_duration_seconds_count", "endpoint", "other")).isEqualTo(4);
+      assertThat(m.text()).as("a client's path never becomes a label").doesNotContain("client-chosen");
+
+      List<JsonNode> logged = list(Json.parse(g.h.get("/admin/requests", "Authorization", "Bearer " + ADMIN).body()));
+      assertThat(logged).extracting(n -> n.path("status").asInt() + " " + n.path("error_code").asText() + " "
+          + n.path("endpoint").asText() + " " + n.path("path").asText()).containsExactly(
+          "404 not_found other /v1beta/models/gemini-2.5-pro:clientChosenMethod",
+          "413 request_too_large chat/completions /v1/chat/completions",
+          "404 unsupported_endpoint other /v1/files",
+          "404 not_found other /client-chosen-root-path",
+          "404 not_found other /v1/client-chosen-path-xyz");
+      assertThat(logged.get(1).path("request_id").asText())
+          .isEqualTo(tooLarge.headers().firstValue("X-Request-ID").orElseThrow());
+      assertThat(logged.getLast().path("request_id").asText())
+          .isEqualTo(unknown.headers().firstValue("X-Request-ID").orElseThrow());
     }
   }
 

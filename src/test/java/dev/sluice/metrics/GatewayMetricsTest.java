@@ -31,7 +31,7 @@ class GatewayMetricsTest {
     AttemptLog attempts = new AttemptLog();
     attempts.failed("a", model, "upstream_error");
     attempts.served("b", model);
-    return new RequestRecord(0, "req_1", Endpoint.CHAT_COMPLETIONS, "k1", "laptop", "free", model, route, attempts,
+    return new RequestRecord(0, "req_1", Endpoint.CHAT_COMPLETIONS, "/v1/chat/completions", "k1", "laptop", "free", model, route, attempts,
         null, status, code, 12, 5, false, new TokenUsage(10, 5, 2, 1));
   }
 
