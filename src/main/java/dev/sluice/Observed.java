@@ -37,7 +37,7 @@ record Observed(GatewayMetrics metrics, RequestLog requests, Timeline timeline, 
     if (accounts != null) {
       metrics.accounts(accounts.pool()::status);
     }
-    RequestLog log = new RequestLog(cfg.integer("request_log.size", 1, 1_000_000));
+    RequestLog log = new RequestLog(cfg.integer("request_log.size", 1, 1_000_000), cfg.bool("logging.bodies"));
     Timeline timeline = new Timeline(Clock.systemUTC());
     return new Observed(metrics, log, timeline, RequestObserver.all(List.of(metrics, log, timeline)));
   }

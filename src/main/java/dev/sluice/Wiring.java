@@ -186,7 +186,8 @@ public final class Wiring implements AutoCloseable {
     Observed observed = Observed.create(cfg, routing, plans, usage::queued, accounts);
     Supplier<Services> perLoop = () -> new Services(auth, limiter, usage, validator::validate,
         new Dispatcher(routing, providers.apply(upstreamClient(vertx, connectTimeout)), System::nanoTime), errors,
-        accessLog, Clock.systemUTC(), maxBody, timeoutSeconds * 1000L, observed.observer());
+        accessLog, Clock.systemUTC(), maxBody, timeoutSeconds * 1000L, observed.observer(),
+        observed.requests().keepsBodies());
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     LOG.debug("starting: upstreams {}, {} database, {} event loops ({} transport), listening on {}:{}",
         String.join(", ", routing.upstreams().keySet()), db.dialect(), loops,

@@ -14,6 +14,7 @@ import dev.sluice.keys.CreatedKey;
 import dev.sluice.keys.KeyAuthenticator;
 import dev.sluice.keys.KeyService;
 import dev.sluice.keys.NewKey;
+import dev.sluice.metrics.Bodies;
 import dev.sluice.metrics.RequestLog;
 import dev.sluice.metrics.RequestRecord;
 import dev.sluice.metrics.Timeline;
@@ -304,7 +305,8 @@ public final class AdminApi {
       return;
     }
     RequestLog.Filter filter = new RequestLog.Filter(q.get("key"), q.get("model"), q.get("status"), q.get("upstream"));
-    ObjectNode out = Json.object().put("object", "list").put("capacity", views.requests().capacity());
+    ObjectNode out = Json.object().put("object", "list").put("capacity", views.requests().capacity())
+        .put("bodies", views.requests().keepsBodies());
     ArrayNode data = out.putArray("data");
     for (RequestRecord r : views.requests().recent(filter, limit)) {
       data.add(requestJson(r));
@@ -449,6 +451,7 @@ public final class AdminApi {
         .put("key_id", r.keyId())
         .put("key_name", r.keyName())
         .put("model", r.model())
+        .put("route", r.route())
         .put("upstream", r.upstream())
         .put("upstream_model", r.upstreamModel())
         .put("account", r.account())
@@ -463,6 +466,11 @@ public final class AdminApi {
         .put("cached_tokens", u.cachedTokens())
         .put("reasoning_tokens", u.reasoningTokens())
         .put("attempts", r.attempts() == null ? 0 : r.attempts().count());
+    Bodies b = r.bodies();
+    if (b != null) {
+      o.put("request_body", b.request()).put("request_body_truncated", b.requestTruncated())
+          .put("response_body", b.answer()).put("response_body_truncated", b.answerTruncated());
+    }
     return o;
   }
 

@@ -15,6 +15,8 @@ import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
 import dev.sluice.keys.Principal;
+import dev.sluice.metrics.Bodies;
+import dev.sluice.metrics.BodyCapture;
 import dev.sluice.metrics.RequestRecord;
 import dev.sluice.provider.AttemptLog;
 import dev.sluice.provider.RelayCall;
@@ -109,6 +111,8 @@ public final class RelayHandler {
     JsonArrayFraming array;
     TokenEstimate relayed;
     long eventsWritten;
+    /** The bodies kept for the request log ({@code logging.bodies}); null when off, and nothing is copied. */
+    final BodyCapture bodies;
     /** When the first byte of the body (a stream's first event) was written; 0 before. */
     long firstByteNanos;
     boolean finished;
@@ -121,6 +125,15 @@ public final class RelayHandler {
       this.contract = contractOf(ctx);
       this.context = ctx.vertx().getOrCreateContext();
       this.requestId = ctx.get(REQUEST_ID);
+      this.bodies = services.keepBodies() ? new BodyCapture(Bodies.LIMIT) : null;
+    }
+
+    /** Notes bytes of the answer as written to the client, for the request log when it keeps bodies. */
+    Buffer sent(Buffer b) {
+      if (bodies != null) {
+        bodies.answer(b);
+      }
+      return b;
     }
 
     @Override
@@ -398,7 +411,7 @@ public final class RelayHandler {
       body = Buffer.buffer(services.errors().relayed(ex.contract, b.status(), body.getBytes()));
     }
     ex.firstByteNanos = System.nanoTime();
-    resp.end(body);
+    resp.end(ex.sent(body));
     finish(ex, resp.getStatusCode(), code);
   }
 
@@ -420,7 +433,7 @@ public final class RelayHandler {
     UpstreamLink link = ex.link;
     JsonArrayFraming array = ex.array;
     Consumer<Buffer> out = buf -> {
-      resp.write(array == null ? buf : array.element(buf));
+      resp.write(ex.sent(array == null ? buf : array.element(buf)));
       if (ex.eventsWritten++ == 0) {
         ex.firstByteNanos = System.nanoTime();
       }
@@ -465,7 +478,7 @@ public final class RelayHandler {
       }
       ex.usage = s.mapper().usage();
       if (array != null) {
-        resp.end(array.end());
+        resp.end(ex.sent(array.end()));
       } else {
         resp.end();
       }
@@ -483,7 +496,7 @@ public final class RelayHandler {
     ex.usage = usageSoFar(ex);
     HttpServerResponse resp = ex.ctx.response();
     if (!resp.ended() && !resp.closed()) {
-      resp.write(errorEvent(ex, error));
+      resp.write(ex.sent(errorEvent(ex, error)));
       resp.end();
     }
     finish(ex, error.status(), error.code());
@@ -542,7 +555,7 @@ public final class RelayHandler {
       writeHeaders(ex, resp, null);
       RateLimitHeaders.forContract(ex.contract, error.headers()).forEach(resp::putHeader);
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-      resp.end(errorBody(ex.dialect, ex.contract, error));
+      resp.end(ex.sent(Buffer.buffer(errorBody(ex.dialect, ex.contract, error))));
     }
     finish(ex, status, error.code());
   }
@@ -592,7 +605,18 @@ public final class RelayHandler {
         ex.ctx.request().path(), keyId,
         p == null ? null : p.name(), p == null ? null : p.plan(), ex.model, ex.route == null ? null : ex.route.name(),
         attempts, ex.account, status, errorCode, latency,
-        firstByte == 0 ? -1 : (firstByte - ex.startNanos) / 1_000_000, ex.stream, ex.usage));
+        firstByte == 0 ? -1 : (firstByte - ex.startNanos) / 1_000_000, ex.stream, ex.usage, bodiesOf(ex)));
+  }
+
+  /** The request's bodies for the request log: null unless {@code logging.bodies} is on. */
+  private static Bodies bodiesOf(Exchange ex) {
+    if (ex.bodies == null) {
+      return null;
+    }
+    if (ex.endpoint != Endpoint.MODELS) {
+      ex.bodies.request(ex.ctx.body().buffer());
+    }
+    return ex.bodies.bodies();
   }
 
   /** The contract of the request's base path; {@link ApiContract#OPENAI} outside every base path. */
@@ -625,7 +649,7 @@ public final class RelayHandler {
     long millis = arrived == null ? 0 : (System.nanoTime() - arrived) / 1_000_000;
     services.observer().finished(new RequestRecord(services.clock().millis(), rid, ctx.get(ENDPOINT),
         ctx.request().path(), null, null, null, null, null, new AttemptLog(), null, status, error.code(), millis,
-        millis, false, TokenUsage.NONE));
+        millis, false, TokenUsage.NONE, null));
   }
 
   /** The HTTP status of an error in the client's dialect (Gemini clients get no 529: {@link GeminiErrorBody#httpStatus}). */

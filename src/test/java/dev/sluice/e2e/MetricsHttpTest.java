@@ -19,6 +19,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +57,7 @@ class MetricsHttpTest {
     vertx.close().await();
   }
 
-  E2e.Gateway gateway() {
+  E2e.Gateway gateway(String... extraYaml) {
     return new E2e.Gateway(Database.Dialect.SQLITE, Map.of(), fakeA -> """
         upstreams:
           a: { type: openai, base_url: "%s", api_key: "%s" }
@@ -74,9 +75,9 @@ class MetricsHttpTest {
         request_log:
           size: 5
         server:
-          max_body_bytes: 2048
+          max_body_bytes: 65536
         """.formatted(fakeA, GatewayHarness.UPSTREAM_KEY, b.baseUrl(), GatewayHarness.UPSTREAM_KEY, ADMIN,
-        metricsPort));
+        metricsPort), extraYaml);
   }
 
   @Test
@@ -170,6 +171,7 @@ class MetricsHttpTest {
 
       JsonNode all = Json.parse(g.h.get("/admin/requests", "Authorization", "Bearer " + ADMIN).body());
       assertThat(all.path("capacity").asInt()).isEqualTo(5);
+      assertThat(all.path("bodies").asBoolean()).as("logging.bodies is off by default").isFalse();
       List<JsonNode> data = list(all);
       assertThat(data).hasSize(5);
       JsonNode newest = data.getFirst();
@@ -181,7 +183,8 @@ class MetricsHttpTest {
       assertThat(newest.path("status").asInt()).isEqualTo(200);
       assertThat(newest.path("key_name").asText()).isNotEmpty();
       assertThat(newest.path("ttfb_ms").asLong()).isBetween(0L, newest.path("latency_ms").asLong());
-      assertThat(newest.has("messages")).as("no bodies").isFalse();
+      assertThat(list(all)).as("no bodies").allSatisfy(n -> assertThat(n.has("request_body") || n.has("response_body")
+          || n.toString().contains("hi there") || n.toString().contains("echo")).isFalse());
       JsonNode json = data.get(2);
       assertThat(json.path("model").asText()).isEqualTo("gpt-4o");
       assertThat(json.path("prompt_tokens").asLong()).isEqualTo(10);
@@ -215,7 +218,7 @@ class MetricsHttpTest {
       assertThat(g.h.get("/client-chosen-root-path").statusCode()).isEqualTo(404);
       assertThat(g.h.post("/v1/files", "{}").statusCode()).isEqualTo(404);
       HttpResponse<String> tooLarge = g.h.post("/v1/chat/completions",
-          CHAT.formatted("gpt-4o").replace("hi there", "x".repeat(3000)));
+          CHAT.formatted("gpt-4o").replace("hi there", "x".repeat(70_000)));
       assertThat(tooLarge.statusCode()).isEqualTo(413);
       assertThat(g.h.post("/v1beta/models/gemini-2.5-pro:clientChosenMethod", "{}").statusCode()).isEqualTo(404);
 
@@ -240,6 +243,56 @@ class MetricsHttpTest {
           .isEqualTo(tooLarge.headers().firstValue("X-Request-ID").orElseThrow());
       assertThat(logged.getLast().path("request_id").asText())
           .isEqualTo(unknown.headers().firstValue("X-Request-ID").orElseThrow());
+    }
+  }
+
+  @Test
+  void withLoggingBodiesOnTheRequestLogKeepsBodiesAsSentCutAt16KiBAndNoHeader() throws Exception {
+    try (E2e.Gateway g = gateway("""
+        logging: { bodies: true }
+        """)) {
+      String sent = CHAT.formatted("gpt-4o");
+      HttpResponse<String> json = g.h.post("/v1/chat/completions", sent);
+      String streamRequest = "{\"model\":\"fast\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a b c\"}]}";
+      HttpResponse<String> streamed = g.h.post("/v1/chat/completions", streamRequest);
+      HttpResponse<String> refused = g.h.post("/v1/chat/completions", CHAT.formatted("nope"));
+      String large = CHAT.formatted("gpt-4o").replace("hi there", "é".repeat(12_000));
+      HttpResponse<String> echoed = g.h.post("/v1/chat/completions", large);
+      assertThat(List.of(json.statusCode(), streamed.statusCode(), refused.statusCode(), echoed.statusCode()))
+          .containsExactly(200, 200, 404, 200);
+
+      String text = g.h.get("/admin/requests", "Authorization", "Bearer " + ADMIN).body();
+      JsonNode all = Json.parse(text);
+      assertThat(all.path("bodies").asBoolean()).isTrue();
+      Map<String, JsonNode> byId = new LinkedHashMap<>();
+      list(all).forEach(n -> byId.put(n.path("request_id").asText(), n));
+
+      JsonNode j = byId.get(json.headers().firstValue("X-Request-ID").orElseThrow());
+      assertThat(j.path("request_body").asText()).isEqualTo(sent);
+      assertThat(j.path("response_body").asText()).as("the JSON answer as the client got it").isEqualTo(json.body());
+      assertThat(j.path("request_body_truncated").asBoolean()).isFalse();
+      assertThat(j.path("response_body_truncated").asBoolean()).isFalse();
+      JsonNode s = byId.get(streamed.headers().firstValue("X-Request-ID").orElseThrow());
+      assertThat(s.path("request_body").asText()).isEqualTo(streamRequest);
+      assertThat(s.path("response_body").asText()).as("the stream's events as sent").isEqualTo(streamed.body())
+          .contains("data: [DONE]");
+      JsonNode e = byId.get(refused.headers().firstValue("X-Request-ID").orElseThrow());
+      assertThat(e.path("response_body").asText()).as("the error as sent").isEqualTo(refused.body())
+          .contains("model_not_found");
+
+      JsonNode cut = byId.get(echoed.headers().firstValue("X-Request-ID").orElseThrow());
+      String request = cut.path("request_body").asText();
+      String answer = cut.path("response_body").asText();
+      assertThat(cut.path("request_body_truncated").asBoolean()).isTrue();
+      assertThat(cut.path("response_body_truncated").asBoolean()).isTrue();
+      assertThat(request.getBytes(StandardCharsets.UTF_8).length).as("16 KiB, less a character cut in two")
+          .isBetween(16 * 1024 - 1, 16 * 1024);
+      assertThat(large).startsWith(request);
+      assertThat(answer.getBytes(StandardCharsets.UTF_8).length).isBetween(16 * 1024 - 3, 16 * 1024);
+      assertThat(echoed.body()).startsWith(answer);
+
+      assertThat(text).as("no header: neither the client's key nor the upstream's")
+          .doesNotContain(GatewayHarness.KEY).doesNotContain(GatewayHarness.UPSTREAM_KEY);
     }
   }
 

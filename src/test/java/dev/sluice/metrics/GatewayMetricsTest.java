@@ -32,7 +32,7 @@ class GatewayMetricsTest {
     attempts.failed("a", model, "upstream_error");
     attempts.served("b", model);
     return new RequestRecord(0, "req_1", Endpoint.CHAT_COMPLETIONS, "/v1/chat/completions", "k1", "laptop", "free", model, route, attempts,
-        null, status, code, 12, 5, false, new TokenUsage(10, 5, 2, 1));
+        null, status, code, 12, 5, false, new TokenUsage(10, 5, 2, 1), null);
   }
 
   @Test

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class TimelineTest {
   static RequestRecord at(long millis, String model, int status, long latency, long ttfb, long tokens) {
     return new RequestRecord(millis, "r", Endpoint.CHAT_COMPLETIONS, "/v1/chat/completions", "k", "key", null, model, model, new AttemptLog(), null,
-        status, status >= 400 ? "x" : null, latency, ttfb, false, new TokenUsage(tokens, 0, 0, 0));
+        status, status >= 400 ? "x" : null, latency, ttfb, false, new TokenUsage(tokens, 0, 0, 0), null);
   }
 
   @Test
@@ -59,7 +59,7 @@ class TimelineTest {
     AttemptLog served = new AttemptLog();
     served.served("b", "b-model");
     log.finished(new RequestRecord(1, "r1", Endpoint.CHAT_COMPLETIONS, "/v1/chat/completions", "key_1", "laptop", null, "fast", "fast", served, null,
-        200, null, 5, 5, false, TokenUsage.NONE));
+        200, null, 5, 5, false, TokenUsage.NONE, null));
     log.finished(at(2, "gpt-4o", 429, 1, 1, 0));
     log.finished(at(3, "gpt-4o", 200, 1, 1, 0));
     assertThat(log.recent(RequestLog.Filter.ALL, 10)).extracting(RequestRecord::epochMillis).containsExactly(3L, 2L, 1L);
