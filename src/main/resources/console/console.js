@@ -164,10 +164,11 @@
           el('button', { type: 'button', class: 'danger', 'data-action': 'revoke', onclick: () => act(k, 'revoke') }, 'Revoke'));
       }
       return el('tr', { 'data-key-id': k.id },
-        el('td', { class: 'key-name' }, k.name), el('td', {}, el('code', {}, k.prefix)), el('td', {}, k.plan || 'unlimited'),
-        el('td', {}, k.models.length ? k.models.join(', ') : 'all'),
+        el('td', { class: 'key-name' }, k.name), el('td', {}, el('code', {}, k.prefix)),
+        el('td', { class: 'key-plan' }, k.plan || 'unlimited'),
+        el('td', { class: 'key-models' }, k.models.length ? k.models.join(', ') : 'all'),
         el('td', { class: k.status === 'active' ? 'key-status' : 'key-status status-bad' }, k.status),
-        el('td', {}, time(k.created_at)), el('td', {}, time(k.expires_at)), el('td', {}, time(k.last_used_at)), actions);
+        el('td', {}, time(k.created_at)), el('td', { class: 'key-expires' }, time(k.expires_at)), el('td', {}, time(k.last_used_at)), actions);
     }));
   }
 
