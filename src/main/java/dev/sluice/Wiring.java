@@ -194,8 +194,9 @@ public final class Wiring implements AutoCloseable {
         vertx.isNativeTransportEnabled() ? "epoll" : "NIO", hp.host(), hp.port());
     AdminAuth adminAuth = AdminAuth.of(adminKey);
     AdminApi.Views views = new AdminApi.Views(observed.requests(), observed.timeline(), accounts);
-    Function<Handler<RoutingContext>, Router> adminApi =
-        guard -> AdminApi.router(vertx, keys, usageService, plans, routing, views, guard);
+    // one admin API behind the admin key and the console's session: sign-ins in progress are shared
+    Function<Handler<RoutingContext>, Router> adminApi = AdminApi.routers(vertx, keys, usageService, plans, routing,
+        views);
     return Gateway.start(vertx, hp.host(), hp.port(), timeouts, loops, perLoop, router -> {
           router.route("/admin/*").subRouter(adminApi.apply(adminAuth.bearer()));
           router.get("/metrics").handler(adminAuth.bearer()).handler(observed::scrape);

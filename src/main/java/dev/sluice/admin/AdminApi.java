@@ -121,34 +121,48 @@ public final class AdminApi {
    */
   public static Router router(Vertx vertx, KeyService keys, UsageService usage, Plans plans, Routing routing,
                               Views views, Handler<RoutingContext> guard) {
+    return routers(vertx, keys, usage, plans, routing, views).apply(guard);
+  }
+
+  /**
+   * One admin API, to mount behind several guards (the admin key on {@code /admin/}, the console's
+   * session on {@code /console/api/}): every router it makes shares its state, so a ChatGPT sign-in
+   * started on one is found on the other.
+   */
+  public static Function<Handler<RoutingContext>, Router> routers(Vertx vertx, KeyService keys, UsageService usage,
+                                                                   Plans plans, Routing routing, Views views) {
     AdminApi api = new AdminApi(vertx, keys, usage, plans, views);
+    return guard -> api.router(routing, guard);
+  }
+
+  private Router router(Routing routing, Handler<RoutingContext> guard) {
     Router r = Router.router(vertx);
     r.route().handler(guard);
     r.post("/keys").handler(AdminApi::noMultipart);
-    r.post("/keys").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(api::create);
-    r.get("/keys").handler(api::list);
-    r.get("/keys/:ref").handler(api::show);
-    r.post("/keys/:ref/revoke").handler(api::revoke);
-    r.delete("/keys/:ref").handler(api::revoke);
-    r.post("/keys/:ref/rotate").handler(api::rotate);
+    r.post("/keys").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::create);
+    r.get("/keys").handler(this::list);
+    r.get("/keys/:ref").handler(this::show);
+    r.post("/keys/:ref/revoke").handler(this::revoke);
+    r.delete("/keys/:ref").handler(this::revoke);
+    r.post("/keys/:ref/rotate").handler(this::rotate);
     r.post("/keys/:ref/plan").handler(AdminApi::noMultipart);
-    r.post("/keys/:ref/plan").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(api::setPlan);
-    r.get("/usage").handler(api::usage);
-    if (api.views.requests() != null) {
-      r.get("/requests").handler(api::requests);
+    r.post("/keys/:ref/plan").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::setPlan);
+    r.get("/usage").handler(this::usage);
+    if (views.requests() != null) {
+      r.get("/requests").handler(this::requests);
     }
-    if (api.views.timeline() != null) {
-      r.get("/stats").handler(api::stats);
+    if (views.timeline() != null) {
+      r.get("/stats").handler(this::stats);
     }
-    r.get("/accounts").handler(api::accounts);
-    if (api.logins != null) {
-      r.delete("/accounts/:id").handler(api::removeAccount);
+    r.get("/accounts").handler(this::accounts);
+    if (logins != null) {
+      r.delete("/accounts/:id").handler(this::removeAccount);
       r.post("/accounts/logins").handler(AdminApi::noMultipart);
-      r.post("/accounts/logins").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(api::startLogin);
-      r.get("/accounts/logins/:id").handler(api::loginStatus);
+      r.post("/accounts/logins").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::startLogin);
+      r.get("/accounts/logins/:id").handler(this::loginStatus);
       r.post("/accounts/logins/:id/callback").handler(AdminApi::noMultipart);
       r.post("/accounts/logins/:id/callback").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
-          .handler(api::finishLogin);
+          .handler(this::finishLogin);
     }
     if (routing != null) {
       r.get("/upstreams").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")

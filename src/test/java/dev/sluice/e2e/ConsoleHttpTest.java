@@ -220,6 +220,14 @@ class ConsoleHttpTest {
           + "/callback", Json.write(Json.object().put("url", callback)), auth);
       assertThat(Json.parse(done.body()).path("status").asText()).as(done.body()).isEqualTo("signed_in");
 
+      JsonNode fromAdmin = Json.parse(send(base, "POST", "/admin/accounts/logins", "{\"method\":\"browser\"}",
+          "Authorization", "Bearer " + ADMIN, "Content-Type", "application/json").body());
+      HttpResponse<String> seen = send(base, "GET", "/console/api/accounts/logins/" + fromAdmin.path("id").asText(),
+          null, auth);
+      assertThat(seen.statusCode()).as("a sign-in started on /admin is found by the console: " + seen.body())
+          .isEqualTo(200);
+      assertThat(Json.parse(seen.body()).path("status").asText()).isEqualTo("pending");
+
       JsonNode list = Json.parse(send(base, "GET", "/console/api/accounts", null, auth).body());
       assertThat(list.path("data").findValuesAsText("email")).containsExactlyInAnyOrder("device@example.com",
           "browser@example.com");
