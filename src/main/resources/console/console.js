@@ -165,7 +165,8 @@
       }
       return el('tr', { 'data-key-id': k.id },
         el('td', { class: 'key-name' }, k.name), el('td', {}, el('code', {}, k.prefix)),
-        el('td', { class: 'key-plan' }, k.plan || 'unlimited'),
+        el('td', { class: k.plan_configured === false ? 'key-plan status-bad' : 'key-plan' },
+          !k.plan ? 'unlimited' : k.plan_configured === false ? k.plan + ' (not configured: requests refused)' : k.plan),
         el('td', { class: 'key-models' }, k.models.length ? k.models.join(', ') : 'all'),
         el('td', { class: k.status === 'active' ? 'key-status' : 'key-status status-bad' }, k.status),
         el('td', {}, time(k.created_at)), el('td', { class: 'key-expires' }, time(k.expires_at)), el('td', {}, time(k.last_used_at)), actions);

@@ -536,14 +536,18 @@ public final class AdminApi {
     response.end(Json.write(err));
   }
 
-  private static ObjectNode keyJson(ApiKey k, Instant now) {
+  private ObjectNode keyJson(ApiKey k, Instant now) {
     ObjectNode o = Json.object()
         .put("object", "api_key")
         .put("id", k.id())
         .put("prefix", k.prefix())
         .put("name", k.name())
-        .put("plan", k.plan())
-        .put("status", k.status(now));
+        .put("plan", k.plan());
+    if (k.plan() != null && plans != null) {
+      // a plan removed from the config since: the key's limited requests fail 500 plan_not_configured
+      o.put("plan_configured", plans.get(k.plan()).isPresent());
+    }
+    o.put("status", k.status(now));
     ArrayNode models = o.putArray("models");
     k.models().forEach(models::add);
     putTime(o, "created_at", k.createdAt());

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,7 @@ public final class GatewayMetrics implements RequestObserver {
       "upstream_overloaded", "overloaded_error", "upstream_4xx", "upstream_5xx", "no_upstream", "no_accounts", "account_deactivated",
       "oauth_unavailable", "client_closed", "shutting_down", "internal_error", "csrf_failed", "headers_too_large",
       "uri_too_long", "invalid_http_request", "http_version_not_supported", "none");
+  static final String UNLIMITED = "unlimited";
   static final String[] KINDS = {"prompt", "completion", "cached", "reasoning"};
   static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
   static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
@@ -70,7 +72,9 @@ public final class GatewayMetrics implements RequestObserver {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Labels upstreams;
   private final Labels routes;
+  /** Configured plans, {@code unlimited} for keys without one, {@code unconfigured} for a plan removed since. */
   private final Labels plans;
+  private final int unlimited;
   private final Labels codes = new Labels(CODES, "other");
   private final int noCode = codes.of("none");
   private final int upstream4xx = codes.of("upstream_4xx");
@@ -93,7 +97,10 @@ public final class GatewayMetrics implements RequestObserver {
   public GatewayMetrics(List<String> upstreamNames, List<String> routeNames, List<String> planNames) {
     this.upstreams = new Labels(upstreamNames, "none");
     this.routes = new Labels(routeNames, "unrouted");
-    this.plans = new Labels(planNames, "unlimited");
+    List<String> planLabels = new ArrayList<>(planNames);
+    planLabels.add(UNLIMITED);
+    this.plans = new Labels(planLabels, "unconfigured");
+    this.unlimited = plans.of(UNLIMITED);
     int r = routes.size();
     int u = upstreams.size();
     int c = codes.size();
@@ -233,8 +240,17 @@ public final class GatewayMetrics implements RequestObserver {
       fallbacks.get(0, route).increment(n - 1);
     }
     if (rec.status() == 429 && "rate_limit_exceeded".equals(rec.errorCode())) {
-      rejections.get(0, plans.of(rec.plan())).increment();
+      rejections.get(0, plan(rec.plan())).increment();
     }
+  }
+
+  /** The label index of a key's plan (case-insensitive, as plans are looked up). */
+  private int plan(String name) {
+    if (name == null || name.isBlank()) {
+      return unlimited;
+    }
+    int i = plans.of(name);
+    return i != plans.fallback() ? i : plans.of(name.trim().toLowerCase(Locale.ROOT));
   }
 
   private void add(int route, int upstream, int kind, long n) {

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,26 @@ class ConsoleHttpTest {
       assertThat(send(g.h.baseUrl(), "GET", "/console/", null).statusCode()).isEqualTo(404);
       assertThat(send(g.h.baseUrl(), "POST", "/console/session", "{\"admin_key\":\"\"}").statusCode()).isEqualTo(404);
       assertThat(send(g.h.baseUrl(), "GET", "/metrics", null).statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aKeyWhosePlanWasRemovedFromTheConfigIsMarkedSo() throws Exception {
+    try (E2e.Gateway g = new E2e.Gateway(Database.Dialect.SQLITE, """
+        auth:
+          admin_api_key: "%s"
+        """.formatted(ADMIN))) {
+      g.createKey("on a retired plan", "retired", List.of());
+      g.createKey("on pro", "pro", List.of());
+      g.createKey("no plan", null, List.of());
+      String base = g.h.baseUrl();
+      String[] s = signIn(base);
+      JsonNode keys = Json.parse(send(base, "GET", "/console/api/keys", null, "Cookie", s[0]).body());
+      Map<String, String> byName = new HashMap<>();
+      keys.path("data").forEach(k -> byName.put(k.path("name").asText(),
+          k.path("plan").asText() + " " + k.path("plan_configured").asText("-")));
+      assertThat(byName).containsEntry("on a retired plan", "retired false").containsEntry("on pro", "pro true")
+          .containsEntry("no plan", "null -");
     }
   }
 

@@ -69,6 +69,21 @@ class GatewayMetricsTest {
   }
 
   @Test
+  void rejectionsAreLabelledWithTheKeysPlanUnlimitedOrUnconfigured() {
+    GatewayMetrics m = metrics();
+    for (String plan : new String[] {"free", "FREE", null, "removed-since"}) {
+      AttemptLog none = new AttemptLog();
+      m.finished(new RequestRecord(0, "req_1", Endpoint.CHAT_COMPLETIONS, "/v1/chat/completions", "k1", "laptop", plan,
+          "gpt-4o", "gpt-4o", none, null, 429, "rate_limit_exceeded", 1, 1, false, TokenUsage.NONE, null));
+    }
+    String text = m.scrape();
+    assertThat(text).contains("sluice_ratelimit_rejections_total{plan=\"free\"} 2.0")
+        .contains("sluice_ratelimit_rejections_total{plan=\"unlimited\"} 1.0")
+        .contains("sluice_ratelimit_rejections_total{plan=\"unconfigured\"} 1.0")
+        .doesNotContain("removed-since");
+  }
+
+  @Test
   void everyErrorCodeTheGatewayGivesIsALabelOfItsOwn() throws Exception {
     Set<String> given = errorCodesInTheSources(Path.of("src/main/java"));
     assertThat(given).as("the scan finds the codes").hasSizeGreaterThan(20)
