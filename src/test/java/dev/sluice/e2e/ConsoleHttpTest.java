@@ -61,6 +61,39 @@ class ConsoleHttpTest {
   }
 
   @Test
+  void consoleFilesComeFromTheJarNeverFromTheWorkingDirectory() throws Exception {
+    Path planted = Path.of("console");
+    assertThat(planted).as("no console/ folder in the working directory before the test").doesNotExist();
+    Files.createDirectory(planted);
+    try {
+      Files.writeString(planted.resolve("index.html"), "a page planted in the working directory");
+      Files.writeString(planted.resolve("planted.js"), "alert(1)");
+      try (E2e.Gateway g = new E2e.Gateway(Database.Dialect.SQLITE, """
+          auth:
+            admin_api_key: "%s"
+          """.formatted(ADMIN))) {
+        String base = g.h.baseUrl();
+        HttpResponse<String> index = send(base, "GET", "/console/", null);
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.body()).contains("<title>Sluice console</title>").doesNotContain("planted");
+        assertThat(index.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(send(base, "GET", "/console/planted.js", null).statusCode()).isEqualTo(404);
+        HttpResponse<String> css = send(base, "GET", "/console/console.css", null);
+        assertThat(css.statusCode()).isEqualTo(200);
+        assertThat(css.headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
+        assertThat(send(base, "GET", "/console/vendor/uplot-1.6.32/SHA256SUMS", null).statusCode())
+            .as("only the console's own kinds of file").isEqualTo(404);
+        assertThat(send(base, "GET", "/console/vendor/", null).statusCode()).isEqualTo(404);
+        assertThat(send(base, "GET", "/console/%2e%2e/pom.xml", null).statusCode()).isEqualTo(404);
+      }
+    } finally {
+      Files.deleteIfExists(planted.resolve("index.html"));
+      Files.deleteIfExists(planted.resolve("planted.js"));
+      Files.deleteIfExists(planted);
+    }
+  }
+
+  @Test
   void aKeyWhosePlanWasRemovedFromTheConfigIsMarkedSo() throws Exception {
     try (E2e.Gateway g = new E2e.Gateway(Database.Dialect.SQLITE, """
         auth:
