@@ -14,11 +14,11 @@ const XSS = '<img src=x onerror=alert(1)>';
 
 function ok(what) { console.log('ok ' + what); }
 
-async function chat(key, messages = [{ role: 'user', content: 'hello from the browser test' }]) {
+async function chat(key, messages = [{ role: 'user', content: 'hello from the browser test' }], model = env.MODEL) {
   const r = await fetch(BASE + '/v1/chat/completions', {
     method: 'POST',
     headers: { 'Authorization': 'Bearer ' + key, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ model: env.MODEL, messages }),
+    body: JSON.stringify({ model, messages }),
   });
   return { status: r.status, requestId: r.headers.get('x-request-id'), body: await r.json() };
 }
@@ -74,16 +74,25 @@ try {
   assert.equal(csrfless, 403);
   ok('POST without the CSRF token refused 403');
 
-  // create a key, shown once
+  // create a key with a plan, allowed models and an expiry, shown once
   await page.click('a[data-page=keys]');
   await page.fill('#key-name', 'browser laptop');
+  await page.fill('#key-plan', 'standard');
+  await page.fill('#key-models', env.MODEL + ', gpt-4o-mini');
+  await page.fill('#key-expires', '2030-01-31');
   await page.click('#key-form button[type=submit]');
   await page.waitForSelector('#key-secret:not([hidden])');
   const secret = (await page.textContent('#key-secret-value')).trim();
   assert.match(secret, /^sk-sluice-/);
   await page.click('#key-secret-done');
-  await page.waitForSelector('#keys-table tr:has(td.key-name:text-is("browser laptop"))');
+  const created = page.locator('#keys-table tr:has(td.key-name:text-is("browser laptop"))');
+  await created.waitFor();
   ok('key created and shown once');
+  assert.equal(await created.locator('td.key-plan').textContent(), 'standard');
+  assert.equal(await created.locator('td.key-models').textContent(), env.MODEL + ', gpt-4o-mini');
+  assert.equal(await created.locator('td.key-expires').textContent(), '2030-02-01 00:00:00', 'valid through 2030-01-31 (UTC)');
+  assert.equal(await created.locator('td.key-status').textContent(), 'active');
+  ok('the list shows its plan, models and expiry');
 
   // a key named like markup is shown as text
   await page.fill('#key-name', XSS);
@@ -100,6 +109,12 @@ try {
   assert.equal(first.status, 200, JSON.stringify(first.body));
   assert.ok(first.body.choices[0].message.content.length > 0);
   ok('chat completion with the new key: 200');
+  const outside = await chat(secret, undefined, 'a-model-the-key-may-not-use');
+  assert.equal(outside.status, 403, JSON.stringify(outside.body));
+  assert.equal(outside.body.error.code, 'model_not_allowed');
+  ok('a model outside the key\'s list refused 403');
+  const marked = await chat(secret, [{ role: 'user', content: XSS }]);
+  assert.equal(marked.status, 200);
   // more traffic for the charts: a few more completions and some the validator refuses
   for (let i = 0; i < 12; i++) assert.equal((await chat(secret)).status, 200);
   for (let i = 0; i < 3; i++) assert.equal((await chat(secret, 'not a list')).status, 400);
@@ -112,6 +127,22 @@ try {
   assert.equal(await row.locator('td.req-model').textContent(), env.MODEL);
   assert.match(await row.locator('td.req-status').textContent(), /^200/);
   ok('request ' + first.requestId + ' in the request log');
+  // its bodies, on demand (logging.bodies is on for this gateway), as text
+  await row.locator('button.req-toggle').click();
+  const opened = page.locator(`#requests-table tr.req-details[data-details-for="${first.requestId}"]`);
+  await opened.waitFor();
+  assert.equal(JSON.parse(await opened.locator('pre.req-request-body').textContent()).messages[0].content, 'hello from the browser test');
+  assert.equal(JSON.parse(await opened.locator('pre.req-response-body').textContent()).choices[0].message.content,
+    first.body.choices[0].message.content);
+  await page.waitForTimeout(5500); // a refresh of the page keeps it open
+  await opened.waitFor();
+  const markedRow = page.locator(`#requests-table tr[data-request-id="${marked.requestId}"]`);
+  await markedRow.locator('button.req-toggle').click();
+  const markedBodies = page.locator(`#requests-table tr.req-details[data-details-for="${marked.requestId}"]`);
+  await markedBodies.waitFor();
+  assert.ok((await markedBodies.locator('pre.req-request-body').textContent()).includes(XSS));
+  assert.equal(await page.locator('#requests-table img').count(), 0);
+  ok('request and response bodies shown under Details, as text');
   await page.fill('#filter-status', '4xx');
   await page.click('#requests-form button');
   await page.waitForFunction((id) => !document.querySelector(`#requests-table tr[data-request-id="${id}"]`), first.requestId);
@@ -139,12 +170,16 @@ try {
   assert.equal(after.body.error.code, 'invalid_api_key');
   ok('revoked in the console: the next request is refused 401');
 
-  // upstreams, usage and sign-out render
+  // upstreams, accounts, usage and sign-out render
   await page.click('a[data-page=upstreams]');
   await page.waitForSelector('#upstreams-table tbody tr');
+  await page.click('a[data-page=accounts]');
+  await page.waitForSelector('#accounts-none:not([hidden])');
+  assert.match(await page.textContent('#accounts-none'), /No ChatGPT account pool/);
+  assert.equal(await page.locator('#accounts-login').isHidden(), true);
   await page.click('a[data-page=usage]');
   await page.waitForSelector('#usage-table tbody tr');
-  ok('upstreams and usage pages render');
+  ok('upstreams, accounts and usage pages render');
   await page.click('#sign-out');
   await page.waitForSelector('#sign-in:not([hidden])');
   const signedOut = await page.evaluate(async () => (await fetch('/console/api/keys')).status);

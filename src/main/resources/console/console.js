@@ -164,10 +164,12 @@
           el('button', { type: 'button', class: 'danger', 'data-action': 'revoke', onclick: () => act(k, 'revoke') }, 'Revoke'));
       }
       return el('tr', { 'data-key-id': k.id },
-        el('td', { class: 'key-name' }, k.name), el('td', {}, el('code', {}, k.prefix)), el('td', {}, k.plan || 'unlimited'),
-        el('td', {}, k.models.length ? k.models.join(', ') : 'all'),
+        el('td', { class: 'key-name' }, k.name), el('td', {}, el('code', {}, k.prefix)),
+        el('td', { class: k.plan_configured === false ? 'key-plan status-bad' : 'key-plan' },
+          !k.plan ? 'unlimited' : k.plan_configured === false ? k.plan + ' (not configured: requests refused)' : k.plan),
+        el('td', { class: 'key-models' }, k.models.length ? k.models.join(', ') : 'all'),
         el('td', { class: k.status === 'active' ? 'key-status' : 'key-status status-bad' }, k.status),
-        el('td', {}, time(k.created_at)), el('td', {}, time(k.expires_at)), el('td', {}, time(k.last_used_at)), actions);
+        el('td', {}, time(k.created_at)), el('td', { class: 'key-expires' }, time(k.expires_at)), el('td', {}, time(k.last_used_at)), actions);
     }));
   }
 
@@ -320,6 +322,53 @@
 
   // request log
 
+  /** Request ids whose details are open; they stay open across the page's refreshes. */
+  const openDetails = new Set();
+  let lastRequests = null;
+
+  function details(x, keepsBodies) {
+    const body = (label, text, truncated, cls) => [el('dt', {}, label + (truncated ? ' (first 16 KiB)' : '')),
+      el('dd', {}, text == null ? '–' : el('pre', { class: cls }, text))];
+    const dl = el('dl', { class: 'req-details-list' },
+      el('dt', {}, 'Endpoint'), el('dd', {}, x.endpoint + ' (' + (x.path || '–') + ')'),
+      el('dt', {}, 'Route'), el('dd', {}, x.route || '–'),
+      el('dt', {}, 'Attempts'), el('dd', {}, num(x.attempts)),
+      el('dt', {}, 'Error code'), el('dd', {}, x.error_code || '–'),
+      el('dt', {}, 'Tokens cached / reasoning'), el('dd', {}, num(x.cached_tokens) + ' / ' + num(x.reasoning_tokens)));
+    if (keepsBodies) {
+      dl.append(...body('Request body', x.request_body, x.request_body_truncated, 'req-request-body'),
+        ...body('Response body', x.response_body, x.response_body_truncated, 'req-response-body'));
+    } else {
+      dl.append(el('dt', {}, 'Bodies'), el('dd', {}, 'not kept (logging.bodies is off)'));
+    }
+    return el('tr', { class: 'req-details', 'data-details-for': x.request_id }, el('td', { colspan: '11' }, dl));
+  }
+
+  function toggleDetails(id) {
+    if (openDetails.has(id)) openDetails.delete(id); else openDetails.add(id);
+    if (lastRequests) renderRequests(lastRequests);
+  }
+
+  function renderRequests(r) {
+    const rows = [];
+    for (const x of r.data) {
+      const open = openDetails.has(x.request_id);
+      rows.push(el('tr', { 'data-request-id': x.request_id },
+        el('td', {}, clockTime(x.time)), el('td', { class: 'req-key' }, x.key_name || x.key_id || '–'),
+        el('td', { class: 'req-model' }, x.model || '–'),
+        el('td', {}, x.upstream ? x.upstream + (x.upstream_model && x.upstream_model !== x.model ? ' as ' + x.upstream_model : '') : '–'),
+        el('td', {}, x.account || '–'),
+        el('td', { class: x.status >= 400 ? 'req-status status-bad' : 'req-status' }, x.status + (x.error_code ? ' ' + x.error_code : '')),
+        el('td', { class: 'num' }, ms(x.latency_ms)), el('td', { class: 'num' }, ms(x.ttfb_ms)),
+        el('td', { class: 'num' }, num(x.prompt_tokens) + ' / ' + num(x.completion_tokens)),
+        el('td', {}, el('code', {}, x.request_id)),
+        el('td', {}, el('button', { type: 'button', class: 'secondary req-toggle', 'aria-expanded': String(open),
+          onclick: () => toggleDetails(x.request_id) }, open ? 'Hide' : 'Details'))));
+      if (open) rows.push(details(x, r.bodies));
+    }
+    fill($('requests-table').tBodies[0], rows);
+  }
+
   async function requests() {
     const q = new URLSearchParams({ limit: '200' });
     for (const f of ['key', 'model', 'status', 'upstream']) {
@@ -329,16 +378,10 @@
     try {
       const r = await api('GET', '/requests?' + q.toString());
       clearError('requests-error');
-      $('requests-capacity').textContent = 'the last ' + num(r.capacity) + ' requests, newest first (no bodies)';
-      fill($('requests-table').tBodies[0], r.data.map((x) => el('tr', { 'data-request-id': x.request_id },
-        el('td', {}, clockTime(x.time)), el('td', { class: 'req-key' }, x.key_name || x.key_id || '–'),
-        el('td', { class: 'req-model' }, x.model || '–'),
-        el('td', {}, x.upstream ? x.upstream + (x.upstream_model && x.upstream_model !== x.model ? ' as ' + x.upstream_model : '') : '–'),
-        el('td', {}, x.account || '–'),
-        el('td', { class: x.status >= 400 ? 'req-status status-bad' : 'req-status' }, x.status + (x.error_code ? ' ' + x.error_code : '')),
-        el('td', { class: 'num' }, ms(x.latency_ms)), el('td', { class: 'num' }, ms(x.ttfb_ms)),
-        el('td', { class: 'num' }, num(x.prompt_tokens) + ' / ' + num(x.completion_tokens)),
-        el('td', {}, el('code', {}, x.request_id)))));
+      $('requests-capacity').textContent = 'the last ' + num(r.capacity) + ' requests, newest first'
+        + (r.bodies ? ' (with bodies, up to 16 KiB each: logging.bodies is on)' : ' (no bodies)');
+      lastRequests = r;
+      renderRequests(r);
     } catch (e) { showError('requests-error', e); }
   }
 

@@ -10,7 +10,6 @@ import dev.sluice.ratelimit.Plan;
 import dev.sluice.ratelimit.Plans;
 import dev.sluice.route.Route;
 import dev.sluice.route.Routing;
-import dev.sluice.usage.BatchingUsageSink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -30,17 +29,15 @@ import org.slf4j.LoggerFactory;
 record Observed(GatewayMetrics metrics, RequestLog requests, Timeline timeline, RequestObserver observer) {
   private static final Logger LOG = LoggerFactory.getLogger(Observed.class);
 
-  static Observed create(Config cfg, Routing routing, Plans plans, BatchingUsageSink usage, Accounts accounts) {
+  /** @param usageQueue the usage records waiting to be written */
+  static Observed create(Config cfg, Routing routing, Plans plans, IntSupplier usageQueue, Accounts accounts) {
     List<String> routes = routing.table().routes().stream().map(Route::name).distinct().toList();
     GatewayMetrics metrics = new GatewayMetrics(List.copyOf(routing.upstreams().keySet()), routes,
-        plans.all().stream().map(Plan::name).toList(), model -> {
-          Route r = routing.table().resolve(model);
-          return r == null ? null : r.name();
-        }).usageQueue(usage::queued);
+        plans.all().stream().map(Plan::name).toList()).usageQueue(usageQueue);
     if (accounts != null) {
       metrics.accounts(accounts.pool()::status);
     }
-    RequestLog log = new RequestLog(cfg.integer("request_log.size", 1, 1_000_000));
+    RequestLog log = new RequestLog(cfg.integer("request_log.size", 1, 1_000_000), cfg.bool("logging.bodies"));
     Timeline timeline = new Timeline(Clock.systemUTC());
     return new Observed(metrics, log, timeline, RequestObserver.all(List.of(metrics, log, timeline)));
   }

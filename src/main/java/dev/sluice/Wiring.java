@@ -183,18 +183,20 @@ public final class Wiring implements AutoCloseable {
     RateLimiter limiter = RedisRateLimiter.fromConfig(cfg, plans, redis);
     AccessLog accessLog = new AccessLog(jsonLogs);
     UsageService usageService = UsageService.create(db);
-    Observed observed = Observed.create(cfg, routing, plans, usage, accounts);
+    Observed observed = Observed.create(cfg, routing, plans, usage::queued, accounts);
     Supplier<Services> perLoop = () -> new Services(auth, limiter, usage, validator::validate,
         new Dispatcher(routing, providers.apply(upstreamClient(vertx, connectTimeout)), System::nanoTime), errors,
-        accessLog, Clock.systemUTC(), maxBody, timeoutSeconds * 1000L, observed.observer());
+        accessLog, Clock.systemUTC(), maxBody, timeoutSeconds * 1000L, observed.observer(),
+        observed.requests().keepsBodies());
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     LOG.debug("starting: upstreams {}, {} database, {} event loops ({} transport), listening on {}:{}",
         String.join(", ", routing.upstreams().keySet()), db.dialect(), loops,
         vertx.isNativeTransportEnabled() ? "epoll" : "NIO", hp.host(), hp.port());
     AdminAuth adminAuth = AdminAuth.of(adminKey);
     AdminApi.Views views = new AdminApi.Views(observed.requests(), observed.timeline(), accounts);
-    Function<Handler<RoutingContext>, Router> adminApi =
-        guard -> AdminApi.router(vertx, keys, usageService, plans, routing, views, guard);
+    // one admin API behind the admin key and the console's session: sign-ins in progress are shared
+    Function<Handler<RoutingContext>, Router> adminApi = AdminApi.routers(vertx, keys, usageService, plans, routing,
+        views);
     return Gateway.start(vertx, hp.host(), hp.port(), timeouts, loops, perLoop, router -> {
           router.route("/admin/*").subRouter(adminApi.apply(adminAuth.bearer()));
           router.get("/metrics").handler(adminAuth.bearer()).handler(observed::scrape);

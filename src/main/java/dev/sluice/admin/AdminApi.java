@@ -14,6 +14,7 @@ import dev.sluice.keys.CreatedKey;
 import dev.sluice.keys.KeyAuthenticator;
 import dev.sluice.keys.KeyService;
 import dev.sluice.keys.NewKey;
+import dev.sluice.metrics.Bodies;
 import dev.sluice.metrics.RequestLog;
 import dev.sluice.metrics.RequestRecord;
 import dev.sluice.metrics.Timeline;
@@ -120,34 +121,48 @@ public final class AdminApi {
    */
   public static Router router(Vertx vertx, KeyService keys, UsageService usage, Plans plans, Routing routing,
                               Views views, Handler<RoutingContext> guard) {
+    return routers(vertx, keys, usage, plans, routing, views).apply(guard);
+  }
+
+  /**
+   * One admin API, to mount behind several guards (the admin key on {@code /admin/}, the console's
+   * session on {@code /console/api/}): every router it makes shares its state, so a ChatGPT sign-in
+   * started on one is found on the other.
+   */
+  public static Function<Handler<RoutingContext>, Router> routers(Vertx vertx, KeyService keys, UsageService usage,
+                                                                   Plans plans, Routing routing, Views views) {
     AdminApi api = new AdminApi(vertx, keys, usage, plans, views);
+    return guard -> api.router(routing, guard);
+  }
+
+  private Router router(Routing routing, Handler<RoutingContext> guard) {
     Router r = Router.router(vertx);
     r.route().handler(guard);
     r.post("/keys").handler(AdminApi::noMultipart);
-    r.post("/keys").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(api::create);
-    r.get("/keys").handler(api::list);
-    r.get("/keys/:ref").handler(api::show);
-    r.post("/keys/:ref/revoke").handler(api::revoke);
-    r.delete("/keys/:ref").handler(api::revoke);
-    r.post("/keys/:ref/rotate").handler(api::rotate);
+    r.post("/keys").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::create);
+    r.get("/keys").handler(this::list);
+    r.get("/keys/:ref").handler(this::show);
+    r.post("/keys/:ref/revoke").handler(this::revoke);
+    r.delete("/keys/:ref").handler(this::revoke);
+    r.post("/keys/:ref/rotate").handler(this::rotate);
     r.post("/keys/:ref/plan").handler(AdminApi::noMultipart);
-    r.post("/keys/:ref/plan").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(api::setPlan);
-    r.get("/usage").handler(api::usage);
-    if (api.views.requests() != null) {
-      r.get("/requests").handler(api::requests);
+    r.post("/keys/:ref/plan").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::setPlan);
+    r.get("/usage").handler(this::usage);
+    if (views.requests() != null) {
+      r.get("/requests").handler(this::requests);
     }
-    if (api.views.timeline() != null) {
-      r.get("/stats").handler(api::stats);
+    if (views.timeline() != null) {
+      r.get("/stats").handler(this::stats);
     }
-    r.get("/accounts").handler(api::accounts);
-    if (api.logins != null) {
-      r.delete("/accounts/:id").handler(api::removeAccount);
+    r.get("/accounts").handler(this::accounts);
+    if (logins != null) {
+      r.delete("/accounts/:id").handler(this::removeAccount);
       r.post("/accounts/logins").handler(AdminApi::noMultipart);
-      r.post("/accounts/logins").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(api::startLogin);
-      r.get("/accounts/logins/:id").handler(api::loginStatus);
+      r.post("/accounts/logins").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::startLogin);
+      r.get("/accounts/logins/:id").handler(this::loginStatus);
       r.post("/accounts/logins/:id/callback").handler(AdminApi::noMultipart);
       r.post("/accounts/logins/:id/callback").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
-          .handler(api::finishLogin);
+          .handler(this::finishLogin);
     }
     if (routing != null) {
       r.get("/upstreams").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
@@ -304,7 +319,8 @@ public final class AdminApi {
       return;
     }
     RequestLog.Filter filter = new RequestLog.Filter(q.get("key"), q.get("model"), q.get("status"), q.get("upstream"));
-    ObjectNode out = Json.object().put("object", "list").put("capacity", views.requests().capacity());
+    ObjectNode out = Json.object().put("object", "list").put("capacity", views.requests().capacity())
+        .put("bodies", views.requests().keepsBodies());
     ArrayNode data = out.putArray("data");
     for (RequestRecord r : views.requests().recent(filter, limit)) {
       data.add(requestJson(r));
@@ -444,10 +460,12 @@ public final class AdminApi {
     ObjectNode o = Json.object()
         .put("time", r.epochMillis())
         .put("request_id", r.requestId())
-        .put("endpoint", r.endpoint().path())
+        .put("endpoint", r.endpoint() == null ? "other" : r.endpoint().path())
+        .put("path", r.path())
         .put("key_id", r.keyId())
         .put("key_name", r.keyName())
         .put("model", r.model())
+        .put("route", r.route())
         .put("upstream", r.upstream())
         .put("upstream_model", r.upstreamModel())
         .put("account", r.account())
@@ -462,6 +480,11 @@ public final class AdminApi {
         .put("cached_tokens", u.cachedTokens())
         .put("reasoning_tokens", u.reasoningTokens())
         .put("attempts", r.attempts() == null ? 0 : r.attempts().count());
+    Bodies b = r.bodies();
+    if (b != null) {
+      o.put("request_body", b.request()).put("request_body_truncated", b.requestTruncated())
+          .put("response_body", b.answer()).put("response_body_truncated", b.answerTruncated());
+    }
     return o;
   }
 
@@ -513,14 +536,18 @@ public final class AdminApi {
     response.end(Json.write(err));
   }
 
-  private static ObjectNode keyJson(ApiKey k, Instant now) {
+  private ObjectNode keyJson(ApiKey k, Instant now) {
     ObjectNode o = Json.object()
         .put("object", "api_key")
         .put("id", k.id())
         .put("prefix", k.prefix())
         .put("name", k.name())
-        .put("plan", k.plan())
-        .put("status", k.status(now));
+        .put("plan", k.plan());
+    if (k.plan() != null && plans != null) {
+      // a plan removed from the config since: the key's limited requests fail 500 plan_not_configured
+      o.put("plan_configured", plans.get(k.plan()).isPresent());
+    }
+    o.put("status", k.status(now));
     ArrayNode models = o.putArray("models");
     k.models().forEach(models::add);
     putTime(o, "created_at", k.createdAt());

@@ -13,7 +13,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Function;
@@ -77,8 +76,7 @@ public final class Console {
     router.get("/console/session").handler(console::current);
     router.delete("/console/session").handler(console::signOut);
     router.route("/console/api/*").subRouter(adminApi.apply(console::guard));
-    router.get("/console/*").handler(StaticHandler.create("console").setIndexPage("index.html")
-        .setDirectoryListing(false).setCachingEnabled(false).setDefaultContentEncoding(StandardCharsets.UTF_8.name()));
+    router.get("/console/*").handler(new ConsoleFiles()::handle);
   }
 
   /** Security headers on every console answer; 404 for everything when no admin key is configured. */

@@ -15,10 +15,10 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * {@link MeterGrid}s and allocates no tags.
  *
  * <pre>
- * sluice_requests_total{endpoint,dialect,upstream,route,status_class,code}
+ * sluice_requests_total{endpoint,dialect,upstream,route,status_class,code}   endpoint "other", dialect "none":
+ *                                                                      answered before any endpoint took it
  * sluice_request_duration_seconds{endpoint,dialect,upstream,route}     histogram
  * sluice_request_ttfb_seconds{endpoint,dialect,upstream,route}         histogram (first body byte; a stream's first event)
  * sluice_tokens_total{upstream,route,kind}                             kind: prompt, completion, cached, reasoning
@@ -40,12 +41,20 @@ import java.util.function.Supplier;
  * </pre>
  */
 public final class GatewayMetrics implements RequestObserver {
-  /** Error codes that are labels of their own; any other is {@code other}, none is {@code none}. */
+  /**
+   * Error codes that are labels of their own: every code the gateway itself gives an {@code ApiError}
+   * (GatewayMetricsTest checks the sources for new ones), {@code upstream_4xx}/{@code upstream_5xx} for
+   * relayed statuses, and the Codex backend's {@code account_deactivated}. Any other code (an upstream's
+   * own: Anthropic's error types, the Codex backend's codes) is {@code other}; none is {@code none}.
+   */
   static final List<String> CODES = List.of("invalid_request", "invalid_api_key", "model_not_allowed",
       "model_not_found", "not_found", "unsupported_endpoint", "request_too_large", "request_timeout",
-      "method_not_allowed", "rate_limit_exceeded", "usage_limit_reached", "upstream_error", "upstream_unavailable",
-      "upstream_timeout", "upstream_auth_failed", "upstream_overloaded", "upstream_4xx", "upstream_5xx",
-      "no_upstream", "no_accounts", "oauth_unavailable", "client_closed", "shutting_down", "internal_error", "none");
+      "method_not_allowed", "rate_limit_exceeded", "rate_limit_store_unavailable", "plan_not_configured",
+      "usage_limit_reached", "upstream_error", "upstream_unavailable", "upstream_timeout", "upstream_auth_failed",
+      "upstream_overloaded", "overloaded_error", "upstream_4xx", "upstream_5xx", "no_upstream", "no_accounts", "account_deactivated",
+      "oauth_unavailable", "client_closed", "shutting_down", "internal_error", "csrf_failed", "headers_too_large",
+      "uri_too_long", "invalid_http_request", "http_version_not_supported", "none");
+  static final String UNLIMITED = "unlimited";
   static final String[] KINDS = {"prompt", "completion", "cached", "reasoning"};
   static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
   static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
@@ -56,17 +65,21 @@ public final class GatewayMetrics implements RequestObserver {
   static final List<String> ACCOUNT_STATES = List.of("active", "cooling_down", "backed_off", "needs_sign_in");
 
   private static final Endpoint[] ENDPOINTS = Endpoint.values();
+  /** The endpoint slot of requests no endpoint took (unknown URLs, unsupported endpoints): label {@code other}. */
+  private static final int OTHER_ENDPOINT = ENDPOINTS.length;
+  private static final int ENDPOINT_SLOTS = ENDPOINTS.length + 1;
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Labels upstreams;
   private final Labels routes;
+  /** Configured plans, {@code unlimited} for keys without one, {@code unconfigured} for a plan removed since. */
   private final Labels plans;
+  private final int unlimited;
   private final Labels codes = new Labels(CODES, "other");
   private final int noCode = codes.of("none");
   private final int upstream4xx = codes.of("upstream_4xx");
   private final int upstream5xx = codes.of("upstream_5xx");
   private final int ok = codes.size();
-  private final Function<String, String> routeOf;
 
   private final MeterGrid<Counter> requests;
   private final MeterGrid<Timer> latency;
@@ -80,29 +93,29 @@ public final class GatewayMetrics implements RequestObserver {
    * @param upstreamNames the configured upstreams
    * @param routeNames the configured routes
    * @param planNames the configured plans
-   * @param routeOf the route name a client's model goes to, or null when none does
    */
-  public GatewayMetrics(List<String> upstreamNames, List<String> routeNames, List<String> planNames,
-                        Function<String, String> routeOf) {
+  public GatewayMetrics(List<String> upstreamNames, List<String> routeNames, List<String> planNames) {
     this.upstreams = new Labels(upstreamNames, "none");
     this.routes = new Labels(routeNames, "unrouted");
-    this.plans = new Labels(planNames, "unlimited");
-    this.routeOf = routeOf;
+    List<String> planLabels = new ArrayList<>(planNames);
+    planLabels.add(UNLIMITED);
+    this.plans = new Labels(planLabels, "unconfigured");
+    this.unlimited = plans.of(UNLIMITED);
     int r = routes.size();
     int u = upstreams.size();
     int c = codes.size();
-    requests = new MeterGrid<>(ENDPOINTS.length * r, u * STATUS_CLASSES.length * c, (outer, inner) ->
+    requests = new MeterGrid<>(ENDPOINT_SLOTS * r, u * STATUS_CLASSES.length * c, (outer, inner) ->
         Counter.builder("sluice.requests").description("Requests answered by the relay")
-            .tag("endpoint", ENDPOINTS[outer / r].path())
-            .tag("dialect", dialect(ENDPOINTS[outer / r]))
+            .tag("endpoint", endpoint(outer / r))
+            .tag("dialect", dialect(outer / r))
             .tag("route", routes.value(outer % r))
             .tag("upstream", upstreams.value(inner / (STATUS_CLASSES.length * c)))
             .tag("status_class", STATUS_CLASSES[inner / c % STATUS_CLASSES.length])
             .tag("code", codes.value(inner % c))
             .register(registry));
-    latency = new MeterGrid<>(ENDPOINTS.length * r, u, (outer, inner) -> timer("sluice.request.duration",
+    latency = new MeterGrid<>(ENDPOINT_SLOTS * r, u, (outer, inner) -> timer("sluice.request.duration",
         "Time from the request's arrival to its end", outer, inner));
-    ttfb = new MeterGrid<>(ENDPOINTS.length * r, u, (outer, inner) -> timer("sluice.request.ttfb",
+    ttfb = new MeterGrid<>(ENDPOINT_SLOTS * r, u, (outer, inner) -> timer("sluice.request.ttfb",
         "Time from the request's arrival to the first byte of its body (a stream's first event)", outer, inner));
     tokens = new MeterGrid<>(r, u * KINDS.length, (outer, inner) ->
         Counter.builder("sluice.tokens").description("Tokens by kind, as the upstream reported them")
@@ -132,16 +145,20 @@ public final class GatewayMetrics implements RequestObserver {
   private Timer timer(String name, String description, int outer, int inner) {
     int r = routes.size();
     return Timer.builder(name).description(description)
-        .tag("endpoint", ENDPOINTS[outer / r].path())
-        .tag("dialect", dialect(ENDPOINTS[outer / r]))
+        .tag("endpoint", endpoint(outer / r))
+        .tag("dialect", dialect(outer / r))
         .tag("route", routes.value(outer % r))
         .tag("upstream", upstreams.value(inner))
         .serviceLevelObjectives(BUCKETS)
         .register(registry);
   }
 
-  private static String dialect(Endpoint e) {
-    return e.dialect().name().toLowerCase(Locale.ROOT);
+  private static String endpoint(int slot) {
+    return slot == OTHER_ENDPOINT ? "other" : ENDPOINTS[slot].path();
+  }
+
+  private static String dialect(int slot) {
+    return slot == OTHER_ENDPOINT ? "none" : ENDPOINTS[slot].dialect().name().toLowerCase(Locale.ROOT);
   }
 
   /** Requests between arrival and their usage record (the relay's count). */
@@ -191,8 +208,9 @@ public final class GatewayMetrics implements RequestObserver {
 
   @Override
   public void finished(RequestRecord rec) {
-    int endpoint = rec.endpoint().ordinal();
-    int route = routes.of(rec.model() == null ? null : routeOf.apply(rec.model()));
+    int endpoint = rec.endpoint() == null ? OTHER_ENDPOINT : rec.endpoint().ordinal();
+    // the route the relay resolved: a name lookup, never a second resolution (a glob's matcher per request)
+    int route = routes.of(rec.route());
     int upstream = upstreams.of(rec.upstream());
     int status = Math.clamp(rec.status() / 100, 1, 5) - 1;
     int code = code(rec.errorCode());
@@ -222,8 +240,17 @@ public final class GatewayMetrics implements RequestObserver {
       fallbacks.get(0, route).increment(n - 1);
     }
     if (rec.status() == 429 && "rate_limit_exceeded".equals(rec.errorCode())) {
-      rejections.get(0, plans.of(rec.plan())).increment();
+      rejections.get(0, plan(rec.plan())).increment();
     }
+  }
+
+  /** The label index of a key's plan (case-insensitive, as plans are looked up). */
+  private int plan(String name) {
+    if (name == null || name.isBlank()) {
+      return unlimited;
+    }
+    int i = plans.of(name);
+    return i != plans.fallback() ? i : plans.of(name.trim().toLowerCase(Locale.ROOT));
   }
 
   private void add(int route, int upstream, int kind, long n) {

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The last {@code capacity} requests, newest first, in memory: what the console's request log shows and
- * {@code GET /admin/requests} answers. A ring of the relay's own {@link RequestRecord}s (no body, no
- * header, no key), written without a lock from any event loop.
+ * {@code GET /admin/requests} answers. A ring of the relay's own {@link RequestRecord}s (no header, no
+ * key; bodies only with {@code logging.bodies} on), written without a lock from any event loop.
  */
 public final class RequestLog implements RequestObserver {
   /** Which requests to list; a null or blank field matches every request. */
@@ -39,16 +39,29 @@ public final class RequestLog implements RequestObserver {
 
   private final AtomicReferenceArray<RequestRecord> ring;
   private final AtomicLong written = new AtomicLong();
+  private final boolean keepsBodies;
 
+  /** A log of requests without their bodies. */
   public RequestLog(int capacity) {
+    this(capacity, false);
+  }
+
+  /** @param keepsBodies {@code logging.bodies}: the relay hands over each request's {@link Bodies} */
+  public RequestLog(int capacity, boolean keepsBodies) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1");
     }
     ring = new AtomicReferenceArray<>(capacity);
+    this.keepsBodies = keepsBodies;
   }
 
   public int capacity() {
     return ring.length();
+  }
+
+  /** Whether requests are kept with their bodies ({@code logging.bodies}). */
+  public boolean keepsBodies() {
+    return keepsBodies;
   }
 
   @Override

@@ -297,6 +297,7 @@ public final class Gateway {
   private static final HexFormat HEX = HexFormat.of();
 
   private static void requestId(RoutingContext ctx) {
+    ctx.put(RelayHandler.ARRIVED, System.nanoTime());
     String id = ctx.request().getHeader("X-Request-ID");
     if (id == null || id.isBlank() || id.length() > 200 || !id.chars().allMatch(c -> c > 32 && c < 127)) {
       // unique, not secret: a thread-local generator, not SecureRandom (a lock and a system call per request)

@@ -15,6 +15,8 @@ import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
 import dev.sluice.keys.Principal;
+import dev.sluice.metrics.Bodies;
+import dev.sluice.metrics.BodyCapture;
 import dev.sluice.metrics.RequestRecord;
 import dev.sluice.provider.AttemptLog;
 import dev.sluice.provider.RelayCall;
@@ -22,6 +24,7 @@ import dev.sluice.provider.Reply;
 import dev.sluice.provider.UpstreamFailures;
 import dev.sluice.provider.UpstreamLink;
 import dev.sluice.ratelimit.RateLimitHeaders;
+import dev.sluice.route.Route;
 import dev.sluice.sse.SseEvent;
 import dev.sluice.sse.SseParser;
 import dev.sluice.sse.SseWriter;
@@ -54,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class RelayHandler {
   private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
   static final String REQUEST_ID = "sluice.requestId";
+  /** Where {@link Gateway#routes} keeps the request's arrival ({@link System#nanoTime}). */
+  static final String ARRIVED = "sluice.arrived";
   /** Where {@link Gateway#routes} puts the {@link ApiContract} of the request's base path. */
   static final String CONTRACT = "sluice.contract";
   /** Where the route keeps the endpoint it serves, for errors answered before the relay runs (413, ...). */
@@ -90,6 +95,8 @@ public final class RelayHandler {
      */
     ObjectNode hub;
     String model;
+    /** The route of the model, resolved once; null when none matches (or before the body is read). */
+    Route route;
     boolean stream;
     long upstreamStartNanos;
     long upstreamLatencyMillis = -1;
@@ -104,6 +111,8 @@ public final class RelayHandler {
     JsonArrayFraming array;
     TokenEstimate relayed;
     long eventsWritten;
+    /** The bodies kept for the request log ({@code logging.bodies}); null when off, and nothing is copied. */
+    final BodyCapture bodies;
     /** When the first byte of the body (a stream's first event) was written; 0 before. */
     long firstByteNanos;
     boolean finished;
@@ -116,6 +125,15 @@ public final class RelayHandler {
       this.contract = contractOf(ctx);
       this.context = ctx.vertx().getOrCreateContext();
       this.requestId = ctx.get(REQUEST_ID);
+      this.bodies = services.keepBodies() ? new BodyCapture(Bodies.LIMIT) : null;
+    }
+
+    /** Notes bytes of the answer as written to the client, for the request log when it keeps bodies. */
+    Buffer sent(Buffer b) {
+      if (bodies != null) {
+        bodies.answer(b);
+      }
+      return b;
     }
 
     @Override
@@ -144,6 +162,7 @@ public final class RelayHandler {
             } else {
               ex.stream = body.path("stream").asBoolean(false);
               ex.model = RelayCall.modelOf(body);
+              ex.route = services.dispatcher().route(ex.model);
               services.validator().validate(ex.contract, endpoint, body);
               ex.hub = endpoint == Endpoint.MESSAGES ? MessagesRequestToChat.translate(body) : body;
             }
@@ -153,7 +172,7 @@ public final class RelayHandler {
             if (ex.model != null && !p.allows(ex.model)) {
               throw ApiError.modelNotAllowed(ex.model).exception();
             }
-            ApiError unroutable = services.dispatcher().refuse(endpoint, ex.model);
+            ApiError unroutable = services.dispatcher().refuse(endpoint, ex.model, ex.route);
             if (unroutable != null) {
               throw unroutable.exception();
             }
@@ -205,10 +224,11 @@ public final class RelayHandler {
    */
   private void geminiRequest(Exchange ex, String model) {
     ex.model = model;
+    ex.route = services.dispatcher().route(model);
     ex.stream = ex.endpoint == Endpoint.STREAM_GENERATE_CONTENT;
     if (ex.endpoint == Endpoint.GEMINI_COUNT_TOKENS) {
       ex.hub = ex.body;
-    } else if (services.dispatcher().servesNatively(ex.endpoint, model)) {
+    } else if (services.dispatcher().servesNatively(ex.endpoint, ex.route)) {
       GenerateContentToChat.checkShape(ex.body);
       ex.hub = null;
     } else {
@@ -391,7 +411,7 @@ public final class RelayHandler {
       body = Buffer.buffer(services.errors().relayed(ex.contract, b.status(), body.getBytes()));
     }
     ex.firstByteNanos = System.nanoTime();
-    resp.end(body);
+    resp.end(ex.sent(body));
     finish(ex, resp.getStatusCode(), code);
   }
 
@@ -413,7 +433,7 @@ public final class RelayHandler {
     UpstreamLink link = ex.link;
     JsonArrayFraming array = ex.array;
     Consumer<Buffer> out = buf -> {
-      resp.write(array == null ? buf : array.element(buf));
+      resp.write(ex.sent(array == null ? buf : array.element(buf)));
       if (ex.eventsWritten++ == 0) {
         ex.firstByteNanos = System.nanoTime();
       }
@@ -458,7 +478,7 @@ public final class RelayHandler {
       }
       ex.usage = s.mapper().usage();
       if (array != null) {
-        resp.end(array.end());
+        resp.end(ex.sent(array.end()));
       } else {
         resp.end();
       }
@@ -476,7 +496,7 @@ public final class RelayHandler {
     ex.usage = usageSoFar(ex);
     HttpServerResponse resp = ex.ctx.response();
     if (!resp.ended() && !resp.closed()) {
-      resp.write(errorEvent(ex, error));
+      resp.write(ex.sent(errorEvent(ex, error)));
       resp.end();
     }
     finish(ex, error.status(), error.code());
@@ -535,7 +555,7 @@ public final class RelayHandler {
       writeHeaders(ex, resp, null);
       RateLimitHeaders.forContract(ex.contract, error.headers()).forEach(resp::putHeader);
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-      resp.end(errorBody(ex.dialect, ex.contract, error));
+      resp.end(ex.sent(Buffer.buffer(errorBody(ex.dialect, ex.contract, error))));
     }
     finish(ex, status, error.code());
   }
@@ -581,9 +601,22 @@ public final class RelayHandler {
     }
     Principal p = ex.principal;
     long firstByte = ex.firstByteNanos != 0 ? ex.firstByteNanos : ex.ctx.response().ended() ? System.nanoTime() : 0;
-    services.observer().finished(new RequestRecord(services.clock().millis(), ex.requestId, ex.endpoint, keyId,
-        p == null ? null : p.name(), p == null ? null : p.plan(), ex.model, attempts, ex.account, status, errorCode,
-        latency, firstByte == 0 ? -1 : (firstByte - ex.startNanos) / 1_000_000, ex.stream, ex.usage));
+    services.observer().finished(new RequestRecord(services.clock().millis(), ex.requestId, ex.endpoint,
+        ex.ctx.request().path(), keyId,
+        p == null ? null : p.name(), p == null ? null : p.plan(), ex.model, ex.route == null ? null : ex.route.name(),
+        attempts, ex.account, status, errorCode, latency,
+        firstByte == 0 ? -1 : (firstByte - ex.startNanos) / 1_000_000, ex.stream, ex.usage, bodiesOf(ex)));
+  }
+
+  /** The request's bodies for the request log: null unless {@code logging.bodies} is on. */
+  private static Bodies bodiesOf(Exchange ex) {
+    if (ex.bodies == null) {
+      return null;
+    }
+    if (ex.endpoint != Endpoint.MODELS) {
+      ex.bodies.request(ex.ctx.body().buffer());
+    }
+    return ex.bodies.bodies();
   }
 
   /** The contract of the request's base path; {@link ApiContract#OPENAI} outside every base path. */
@@ -591,7 +624,11 @@ public final class RelayHandler {
     return ctx.get(CONTRACT, ApiContract.OPENAI);
   }
 
-  /** Renders an error for a request that never reached the relay (routing, body limit). */
+  /**
+   * Renders an error for a request that never reached the relay (routing, body limit) and records it for
+   * the meters and the request log: no key, model or route; the endpoint when a route had taken it (a
+   * body over the limit), else none ({@code endpoint="other"}).
+   */
   static void failEarly(RoutingContext ctx, Services services, ApiError raw) {
     HttpServerResponse resp = ctx.response();
     if (resp.ended() || resp.closed()) {
@@ -599,7 +636,8 @@ public final class RelayHandler {
     }
     ApiContract contract = contractOf(ctx);
     ApiError error = services.errors().as(contract, raw);
-    resp.setStatusCode(statusFor(dialectOf(ctx), error));
+    int status = statusFor(dialectOf(ctx), error);
+    resp.setStatusCode(status);
     String rid = ctx.get(REQUEST_ID);
     if (rid != null) {
       resp.putHeader("X-Request-ID", rid);
@@ -607,6 +645,11 @@ public final class RelayHandler {
     error.headers().forEach(resp::putHeader);
     resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     resp.end(errorBody(dialectOf(ctx), contract, error, services));
+    Long arrived = ctx.get(ARRIVED);
+    long millis = arrived == null ? 0 : (System.nanoTime() - arrived) / 1_000_000;
+    services.observer().finished(new RequestRecord(services.clock().millis(), rid, ctx.get(ENDPOINT),
+        ctx.request().path(), null, null, null, null, null, new AttemptLog(), null, status, error.code(), millis,
+        millis, false, TokenUsage.NONE, null));
   }
 
   /** The HTTP status of an error in the client's dialect (Gemini clients get no 529: {@link GeminiErrorBody#httpStatus}). */

@@ -16,17 +16,19 @@ import java.time.Clock;
  * @param upstreamIdleMillis an upstream that sends nothing for this long, in any phase (before its
  *     headers, in a body, between events), is given up on: 504 or the stream's timeout error event
  * @param observer told of every finished request (meters, request log)
+ * @param keepBodies {@code logging.bodies}: each finished request carries its bodies, up to
+ *     {@link dev.sluice.metrics.Bodies#LIMIT} each, for the request log; off, nothing is copied
  */
 public record Services(Authenticator authenticator, RateLimiter rateLimiter, UsageSink usage,
                        BodyValidator validator, Dispatcher dispatcher, ErrorRenderer errors,
                        AccessLog accessLog, Clock clock, long maxBodyBytes, long upstreamIdleMillis,
-                       RequestObserver observer) {
+                       RequestObserver observer, boolean keepBodies) {
 
   /** Services whose finished requests nobody observes. */
   public Services(Authenticator authenticator, RateLimiter rateLimiter, UsageSink usage, BodyValidator validator,
                   Dispatcher dispatcher, ErrorRenderer errors, AccessLog accessLog, Clock clock, long maxBodyBytes,
                   long upstreamIdleMillis) {
     this(authenticator, rateLimiter, usage, validator, dispatcher, errors, accessLog, clock, maxBodyBytes,
-        upstreamIdleMillis, RequestObserver.NONE);
+        upstreamIdleMillis, RequestObserver.NONE, false);
   }
 }

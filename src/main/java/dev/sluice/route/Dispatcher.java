@@ -63,10 +63,14 @@ public final class Dispatcher {
    * {@code model_not_found}), or none of its targets serves the endpoint (400). Null when it can.
    */
   public ApiError refuse(Endpoint endpoint, String model) {
+    return refuse(endpoint, model, route(model));
+  }
+
+  /** {@link #refuse(Endpoint, String)} with the model's route already resolved ({@link #route}). */
+  public ApiError refuse(Endpoint endpoint, String model, Route route) {
     if (endpoint == Endpoint.MODELS) {
       return null;
     }
-    Route route = route(model);
     if (route == null) {
       return model == null ? ApiError.invalidParam("model", "model is required")
           : ApiError.of(404, ApiError.NOT_FOUND, "The model '" + model + "' does not exist or is not served by "
@@ -89,13 +93,15 @@ public final class Dispatcher {
    * Gemini upstream for a Gemini client): the relay then leaves the translation to chat completions
    * to the router, for the targets that need it.
    */
-  public boolean servesNatively(Endpoint endpoint, String model) {
-    Route route = route(model);
+  public boolean servesNatively(Endpoint endpoint, Route route) {
     return route != null && route.targets().stream().anyMatch(t -> upstreams.get(t.upstream()).serves(endpoint));
   }
 
-  /** The route of a model; a request without one (images may omit it) takes the catch-all route. */
-  private Route route(String model) {
+  /**
+   * The route of a model, or null when none matches; a request without one (images may omit it) takes
+   * the catch-all route.
+   */
+  public Route route(String model) {
     return table.resolve(model == null ? "" : model);
   }
 

@@ -38,6 +38,16 @@ public final class RouteTable {
     return routes;
   }
 
+  /**
+   * Routes in the order a model is matched against them: exact names (the first of each name; a later
+   * route of the same name never matches), then globs in the order written.
+   */
+  public List<Route> inMatchOrder() {
+    List<Route> out = new ArrayList<>(exact.values());
+    out.addAll(globs);
+    return out;
+  }
+
   /** The route of a client's model, or null when none matches. */
   public Route resolve(String model) {
     if (model == null) {

@@ -57,7 +57,7 @@ public record Routing(Map<String, UpstreamSpec> upstreams, RouteTable table, Ups
     return sb.toString();
   }
 
-  /** {@code GET /admin/upstreams}: each upstream's health, and the routes. */
+  /** {@code GET /admin/upstreams}: each upstream's health, and the routes in the order they are matched. */
   public ObjectNode status() {
     ObjectNode root = Json.object();
     root.put("object", "list");
@@ -79,7 +79,7 @@ public record Routing(Map<String, UpstreamSpec> upstreams, RouteTable table, Ups
       }
     }
     ArrayNode routes = root.putArray("routes");
-    for (Route r : table.routes()) {
+    for (Route r : table.inMatchOrder()) {
       ObjectNode o = routes.addObject();
       o.put("name", r.name());
       ArrayNode ts = o.putArray("targets");

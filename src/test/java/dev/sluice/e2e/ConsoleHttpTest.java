@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,59 @@ class ConsoleHttpTest {
       assertThat(send(g.h.baseUrl(), "GET", "/console/", null).statusCode()).isEqualTo(404);
       assertThat(send(g.h.baseUrl(), "POST", "/console/session", "{\"admin_key\":\"\"}").statusCode()).isEqualTo(404);
       assertThat(send(g.h.baseUrl(), "GET", "/metrics", null).statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void consoleFilesComeFromTheJarNeverFromTheWorkingDirectory() throws Exception {
+    Path planted = Path.of("console");
+    assertThat(planted).as("no console/ folder in the working directory before the test").doesNotExist();
+    Files.createDirectory(planted);
+    try {
+      Files.writeString(planted.resolve("index.html"), "a page planted in the working directory");
+      Files.writeString(planted.resolve("planted.js"), "alert(1)");
+      try (E2e.Gateway g = new E2e.Gateway(Database.Dialect.SQLITE, """
+          auth:
+            admin_api_key: "%s"
+          """.formatted(ADMIN))) {
+        String base = g.h.baseUrl();
+        HttpResponse<String> index = send(base, "GET", "/console/", null);
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.body()).contains("<title>Sluice console</title>").doesNotContain("planted");
+        assertThat(index.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(send(base, "GET", "/console/planted.js", null).statusCode()).isEqualTo(404);
+        HttpResponse<String> css = send(base, "GET", "/console/console.css", null);
+        assertThat(css.statusCode()).isEqualTo(200);
+        assertThat(css.headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
+        assertThat(send(base, "GET", "/console/vendor/uplot-1.6.32/SHA256SUMS", null).statusCode())
+            .as("only the console's own kinds of file").isEqualTo(404);
+        assertThat(send(base, "GET", "/console/vendor/", null).statusCode()).isEqualTo(404);
+        assertThat(send(base, "GET", "/console/%2e%2e/pom.xml", null).statusCode()).isEqualTo(404);
+      }
+    } finally {
+      Files.deleteIfExists(planted.resolve("index.html"));
+      Files.deleteIfExists(planted.resolve("planted.js"));
+      Files.deleteIfExists(planted);
+    }
+  }
+
+  @Test
+  void aKeyWhosePlanWasRemovedFromTheConfigIsMarkedSo() throws Exception {
+    try (E2e.Gateway g = new E2e.Gateway(Database.Dialect.SQLITE, """
+        auth:
+          admin_api_key: "%s"
+        """.formatted(ADMIN))) {
+      g.createKey("on a retired plan", "retired", List.of());
+      g.createKey("on pro", "pro", List.of());
+      g.createKey("no plan", null, List.of());
+      String base = g.h.baseUrl();
+      String[] s = signIn(base);
+      JsonNode keys = Json.parse(send(base, "GET", "/console/api/keys", null, "Cookie", s[0]).body());
+      Map<String, String> byName = new HashMap<>();
+      keys.path("data").forEach(k -> byName.put(k.path("name").asText(),
+          k.path("plan").asText() + " " + k.path("plan_configured").asText("-")));
+      assertThat(byName).containsEntry("on a retired plan", "retired false").containsEntry("on pro", "pro true")
+          .containsEntry("no plan", "null -");
     }
   }
 
@@ -219,6 +273,14 @@ class ConsoleHttpTest {
       HttpResponse<String> done = send(base, "POST", "/console/api/accounts/logins/" + b.path("id").asText()
           + "/callback", Json.write(Json.object().put("url", callback)), auth);
       assertThat(Json.parse(done.body()).path("status").asText()).as(done.body()).isEqualTo("signed_in");
+
+      JsonNode fromAdmin = Json.parse(send(base, "POST", "/admin/accounts/logins", "{\"method\":\"browser\"}",
+          "Authorization", "Bearer " + ADMIN, "Content-Type", "application/json").body());
+      HttpResponse<String> seen = send(base, "GET", "/console/api/accounts/logins/" + fromAdmin.path("id").asText(),
+          null, auth);
+      assertThat(seen.statusCode()).as("a sign-in started on /admin is found by the console: " + seen.body())
+          .isEqualTo(200);
+      assertThat(Json.parse(seen.body()).path("status").asText()).isEqualTo("pending");
 
       JsonNode list = Json.parse(send(base, "GET", "/console/api/accounts", null, auth).body());
       assertThat(list.path("data").findValuesAsText("email")).containsExactlyInAnyOrder("device@example.com",

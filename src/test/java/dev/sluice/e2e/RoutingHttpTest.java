@@ -27,6 +27,7 @@ import dev.sluice.storage.Database;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -231,6 +232,25 @@ class RoutingHttpTest {
       Thread.sleep(1_200);
       r = g.h.post("/v1/chat/completions", CHAT.formatted("gpt-4o"));
       assertThat(r.headers().firstValue("x-sluice-upstream")).as("probed after the cooldown").hasValue("a");
+    }
+  }
+
+  @Test
+  void theAdminRouteTableListsRoutesInTheOrderTheyAreMatched() throws Exception {
+    try (E2e.Gateway g = gateway(3, """
+        - { name: "claude-*", targets: [b] }
+        - { name: "gpt-4o", targets: [a] }
+        - { name: "*", targets: [a, b] }
+        - { name: "fast", targets: ["b:b-model"] }
+        - { name: "gpt-4o", targets: [b] }
+        """)) {
+      JsonNode status = Json.MAPPER.readTree(g.h.get("/admin/upstreams", "Authorization", "Bearer " + ADMIN).body());
+      List<String> listed = new ArrayList<>();
+      status.path("routes").forEach(r -> listed.add(r.path("name").asText() + " " + r.path("targets")));
+      assertThat(listed).as("exact names first (a repeated name only once: the first wins), then patterns as written")
+          .containsExactly("gpt-4o [\"a\"]", "fast [\"b:b-model\"]", "claude-* [\"b\"]", "* [\"a\",\"b\"]");
+      assertThat(g.h.post("/v1/chat/completions", CHAT.formatted("gpt-4o")).headers().firstValue("x-sluice-upstream"))
+          .as("the first listed route is the one that serves").hasValue("a");
     }
   }
 

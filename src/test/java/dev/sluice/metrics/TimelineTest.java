@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /** The console's timeline: buckets by time, percentiles from the fixed histogram, a bounded model list. */
 class TimelineTest {
   static RequestRecord at(long millis, String model, int status, long latency, long ttfb, long tokens) {
-    return new RequestRecord(millis, "r", Endpoint.CHAT_COMPLETIONS, "k", "key", null, model, new AttemptLog(), null,
-        status, status >= 400 ? "x" : null, latency, ttfb, false, new TokenUsage(tokens, 0, 0, 0));
+    return new RequestRecord(millis, "r", Endpoint.CHAT_COMPLETIONS, "/v1/chat/completions", "k", "key", null, model, model, new AttemptLog(), null,
+        status, status >= 400 ? "x" : null, latency, ttfb, false, new TokenUsage(tokens, 0, 0, 0), null);
   }
 
   @Test
@@ -58,8 +58,8 @@ class TimelineTest {
     RequestLog log = new RequestLog(3);
     AttemptLog served = new AttemptLog();
     served.served("b", "b-model");
-    log.finished(new RequestRecord(1, "r1", Endpoint.CHAT_COMPLETIONS, "key_1", "laptop", null, "fast", served, null,
-        200, null, 5, 5, false, TokenUsage.NONE));
+    log.finished(new RequestRecord(1, "r1", Endpoint.CHAT_COMPLETIONS, "/v1/chat/completions", "key_1", "laptop", null, "fast", "fast", served, null,
+        200, null, 5, 5, false, TokenUsage.NONE, null));
     log.finished(at(2, "gpt-4o", 429, 1, 1, 0));
     log.finished(at(3, "gpt-4o", 200, 1, 1, 0));
     assertThat(log.recent(RequestLog.Filter.ALL, 10)).extracting(RequestRecord::epochMillis).containsExactly(3L, 2L, 1L);
