@@ -53,6 +53,9 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       Config cfg = config.load();
       Logging.configure(LogSettings.fromConfig(cfg, System.getenv()));
+      for (String unknown : cfg.unknownSettings()) {
+        LOG.warn("configuration: '{}' is not a setting of Sluice and is ignored (the README lists them)", unknown);
+      }
       wiring = Wiring.start(cfg).await();
     } catch (ConfigException e) {
       System.err.println("sluice: configuration error: " + e.getMessage());

@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,7 +29,11 @@ public final class Config {
   public static final String ENV_PREFIX = "SLUICE_";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+  /** Top-level sections whose keys are names the user chooses, validated by their own readers. */
+  private static final Set<String> NAMED_SECTIONS = Set.of("upstreams", "models", "plans");
+
   private final ObjectNode root;
+  private List<String> unknown = List.of();
 
   private Config(ObjectNode root) {
     this.root = root;
@@ -42,6 +47,7 @@ public final class Config {
   /** Loads defaults, the optional file, then the environment overrides. */
   public static Config load(Path file, Map<String, String> env) {
     ObjectNode tree = readDefaults();
+    List<String> unknown = List.of();
     if (file != null) {
       if (!Files.isRegularFile(file)) {
         throw new ConfigException("--config", "file not found: " + file);
@@ -56,12 +62,42 @@ public final class Config {
         if (!user.isObject()) {
           throw new ConfigException("--config", "the file must hold a YAML mapping");
         }
+        unknown = unknownSettings(tree, (ObjectNode) user, "");
         merge(tree, (ObjectNode) user, "");
       }
     }
     applyEnv(tree, "", env);
     expandVariables(tree, "", env);
-    return new Config(tree);
+    Config c = new Config(tree);
+    c.unknown = unknown;
+    return c;
+  }
+
+  /**
+   * The settings of the file that are none of Sluice's (a misspelt or invented key, e.g. {@code
+   * admin.key} for {@code auth.admin_api_key}): ignored, and named at start-up so that a mistake is
+   * not silent. Sections whose keys are names ({@code upstreams}, {@code plans}) and lists
+   * ({@code models}) are checked where they are read, which refuses what it does not know.
+   */
+  public List<String> unknownSettings() {
+    return unknown;
+  }
+
+  private static List<String> unknownSettings(ObjectNode defaults, ObjectNode user, String prefix) {
+    List<String> out = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = user.fields(); it.hasNext(); ) {
+      var e = it.next();
+      String path = prefix + e.getKey();
+      JsonNode known = defaults.get(e.getKey());
+      if (known == null) {
+        if (!(prefix.isEmpty() && NAMED_SECTIONS.contains(e.getKey()))) {
+          out.add(path);
+        }
+      } else if (known instanceof ObjectNode k && e.getValue() instanceof ObjectNode u && !NAMED_SECTIONS.contains(path)) {
+        out.addAll(unknownSettings(k, u, path + "."));
+      }
+    }
+    return out;
   }
 
   /** Builds a config from a YAML string over the defaults (tests). */

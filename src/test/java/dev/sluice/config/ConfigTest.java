@@ -60,6 +60,31 @@ class ConfigTest {
     assertThat(c.oneOf("upstream.mode", "codex_oauth", "openai_api")).isEqualTo("codex_oauth");
     assertThat(c.integer("upstream.timeout_seconds", 1, 3600)).isEqualTo(60);
     assertThat(c.stringList("oauth.scopes")).containsExactly("openid", "profile", "email", "offline_access");
+    // Sluice does not rotate its log: the one setting of that file it ignores is named at start-up
+    assertThat(c.unknownSettings()).containsExactly("logging.file.max_size_mb");
+  }
+
+  @Test
+  void settingsSluiceDoesNotKnowAreNamed() throws Exception {
+    Path f = dir.resolve("sluice.yaml");
+    Files.writeString(f, """
+        admin:
+          key: "misplaced"
+        auth:
+          admin_api_key: "right"
+          admin_key: "misspelt"
+        logging:
+          levle: debug
+        plans:
+          team: { chat_rpm: 5 }
+        upstreams:
+          openai: { type: openai, base_url: "http://127.0.0.1:1", api_key: "k" }
+        models:
+          - { name: "*", targets: [openai] }
+        """);
+    Config c = Config.load(f, Map.of());
+    assertThat(c.unknownSettings()).containsExactly("admin", "auth.admin_key", "logging.levle");
+    assertThat(c.string("auth.admin_api_key")).isEqualTo("right");
   }
 
   @Test
