@@ -192,7 +192,7 @@ public final class RelayHandler {
             RelayCall call = new RelayCall(endpoint, finalBody, ex.stream, ex.requestId, p, ctx.request().headers(),
                 finalBody == null ? null : ctx.body().buffer(), ex.link, ex.attempts, false, ex.hub);
             return endpoint == Endpoint.MODELS ? services.dispatcher().models(call)
-                : services.dispatcher().send(call);
+                : services.dispatcher().send(call, ex.route);
           });
         })
         .onSuccess(reply -> {

@@ -62,11 +62,6 @@ public final class Dispatcher {
    * Why the request cannot be routed, decided before any quota is used: no route for the model (404
    * {@code model_not_found}), or none of its targets serves the endpoint (400). Null when it can.
    */
-  public ApiError refuse(Endpoint endpoint, String model) {
-    return refuse(endpoint, model, route(model));
-  }
-
-  /** {@link #refuse(Endpoint, String)} with the model's route already resolved ({@link #route}). */
   public ApiError refuse(Endpoint endpoint, String model, Route route) {
     if (endpoint == Endpoint.MODELS) {
       return null;
@@ -106,12 +101,11 @@ public final class Dispatcher {
   }
 
   /** Serves a POST endpoint through the model's route. */
-  public Future<Reply> send(RelayCall call) {
-    ApiError refused = refuse(call.endpoint(), call.model());
+  public Future<Reply> send(RelayCall call, Route route) {
+    ApiError refused = refuse(call.endpoint(), call.model(), route);
     if (refused != null) {
       return Future.failedFuture(refused.exception());
     }
-    Route route = route(call.model());
     List<Target> order = order(route, call.endpoint());
     Endpoint e = call.endpoint();
     if ((e == Endpoint.COUNT_TOKENS || e == Endpoint.GEMINI_COUNT_TOKENS)
