@@ -169,7 +169,7 @@ public class AccountStore implements AutoCloseable {
   /** The account sealed by {@link #seal}; {@code where} names it in errors. */
   Account unseal(String sealed, String where) {
     try {
-      return fromJson(Json.MAPPER.readTree(box.open(sealed)));
+      return fromJson(Json.parse(box.open(sealed)));
     } catch (GeneralSecurityException e) {
       throw new AccountStoreException("cannot decrypt " + where + " (wrong accounts.encryption_key or damaged)", e);
     } catch (IOException e) {

@@ -32,7 +32,7 @@ public final class CodexAuthImport {
   public static Account read(Path file, Instant now) throws IOException {
     JsonNode root;
     try {
-      root = Json.MAPPER.readTree(Files.readString(file));
+      root = Json.parse(Files.readString(file));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException(file + " is not valid JSON");
     }

@@ -75,7 +75,7 @@ public final class ErrorRenderer {
       return body;
     }
     try {
-      JsonNode root = Json.MAPPER.readTree(body);
+      JsonNode root = Json.parse(body);
       if (root != null && root.get("error") instanceof ObjectNode err && !type.equals(err.path("type").asText())) {
         err.put("type", type);
         return Json.MAPPER.writeValueAsBytes(root);

@@ -1,5 +1,6 @@
 package dev.sluice.json;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 
 /** The one shared, thread-safe JSON mapper. */
 public final class Json {
@@ -37,7 +39,39 @@ public final class Json {
     }
   }
 
+  private static final TreeReader TREES = new TreeReader(MAPPER.getNodeFactory());
+
+  /**
+   * The tree of a JSON document: the one {@code MAPPER.readTree} gives (the same nodes, the same
+   * errors' types), built straight from the parser, which costs a third less for the small documents
+   * of the hot path (one stream event, a request body).
+   *
+   * @return the tree; a {@code MissingNode} for empty input
+   * @throws JsonProcessingException on malformed JSON or a value after the document
+   */
   public static JsonNode parse(String text) throws JsonProcessingException {
-    return MAPPER.readTree(text);
+    try (JsonParser p = MAPPER.getFactory().createParser(text)) {
+      return TREES.read(p);
+    } catch (JsonProcessingException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IllegalStateException(e); // a String is read without I/O
+    }
+  }
+
+  /** {@link #parse(String)} of UTF-8 bytes. */
+  public static JsonNode parse(byte[] utf8, int offset, int length) throws JsonProcessingException {
+    try (JsonParser p = MAPPER.getFactory().createParser(utf8, offset, length)) {
+      return TREES.read(p);
+    } catch (JsonProcessingException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IllegalStateException(e); // an array is read without I/O
+    }
+  }
+
+  /** {@link #parse(String)} of UTF-8 bytes. */
+  public static JsonNode parse(byte[] utf8) throws JsonProcessingException {
+    return parse(utf8, 0, utf8.length);
   }
 }

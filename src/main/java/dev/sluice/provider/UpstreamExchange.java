@@ -81,7 +81,7 @@ public final class UpstreamExchange {
       return TokenUsage.NONE;
     }
     try {
-      JsonNode node = Json.MAPPER.readTree(body.getBytes());
+      JsonNode node = Json.parse(body.getBytes());
       return TokenUsage.fromOpenAi(node.get("usage"));
     } catch (Exception e) {
       return TokenUsage.NONE;

@@ -320,7 +320,7 @@ public final class RelayHandler {
       if (!Utf8.isValid(bytes, off, body.length())) {
         throw ApiError.invalidRequest("request body is not valid UTF-8").exception();
       }
-      node = Json.MAPPER.readTree(bytes, off, body.length());
+      node = Json.parse(bytes, off, body.length());
     } catch (GatewayException e) {
       throw e;
     } catch (Exception e) {
@@ -374,7 +374,7 @@ public final class RelayHandler {
     Buffer body = b.body();
     if (ex.endpoint == Endpoint.MODELS && b.status() < 300) {
       try {
-        ObjectNode list = ModelCatalog.shape(Json.MAPPER.readTree(body.getBytes()), ex.principal);
+        ObjectNode list = ModelCatalog.shape(Json.parse(body.getBytes()), ex.principal);
         if (ex.dialect == Dialect.GEMINI) {
           List<ObjectNode> models = new ArrayList<>();
           list.path("data").forEach(m -> models.add((ObjectNode) m));

@@ -337,7 +337,7 @@ public final class Dispatcher {
     /** The model objects of an upstream's list body; none when it is unreadable. */
     private static void modelObjects(Buffer body, List<JsonNode> into) {
       try {
-        Json.MAPPER.readTree(body.getBytes()).path("data").forEach(m -> {
+        Json.parse(body.getBytes()).path("data").forEach(m -> {
           if (m.isObject() && m.path("id").isTextual()) {
             into.add(m);
           }

@@ -42,7 +42,7 @@ final class GenerateContentThroughChat {
   private static Reply responseBody(Reply.Body b, String clientModel, boolean thoughts) {
     try {
       ObjectNode response = ChatToGenerateContentResponse.translate(
-          (ObjectNode) Json.MAPPER.readTree(b.body().getBytes()), clientModel, thoughts);
+          (ObjectNode) Json.parse(b.body().getBytes()), clientModel, thoughts);
       return new Reply.Body(b.status(), json(), Buffer.buffer(Json.write(response)), b.usage(), b.account());
     } catch (IOException | RuntimeException e) {
       return errorBody(new Reply.Body(502, b.headers(), Buffer.buffer(), b.usage(), b.account()));

@@ -41,7 +41,7 @@ final class MessagesThroughChat {
 
   private static Reply messageBody(Reply.Body b, String clientModel) {
     try {
-      ObjectNode message = ChatToMessagesResponse.translate((ObjectNode) Json.MAPPER.readTree(b.body().getBytes()),
+      ObjectNode message = ChatToMessagesResponse.translate((ObjectNode) Json.parse(b.body().getBytes()),
           clientModel);
       return new Reply.Body(b.status(), json(), Buffer.buffer(Json.write(message)), b.usage(), b.account());
     } catch (IOException | RuntimeException e) {
@@ -53,7 +53,7 @@ final class MessagesThroughChat {
   private static Reply errorBody(Reply.Body b) {
     String message = "upstream answered HTTP " + b.status();
     try {
-      JsonNode err = Json.MAPPER.readTree(b.body().getBytes()).path("error");
+      JsonNode err = Json.parse(b.body().getBytes()).path("error");
       if (err.path("message").isTextual()) {
         message = err.get("message").asText();
       }

@@ -42,7 +42,7 @@ final class TranslatedChatStream implements StreamMapper {
     }
     JsonNode chunk;
     try {
-      chunk = Json.MAPPER.readTree(e.data());
+      chunk = Json.parse(e.data());
     } catch (IOException ignored) {
       return; // not a chunk: nothing to say
     }

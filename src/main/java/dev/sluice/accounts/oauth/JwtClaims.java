@@ -45,7 +45,7 @@ public record JwtClaims(String accountId, String planType, String email, Instant
       return MissingNode.getInstance();
     }
     try {
-      JsonNode n = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(pad(parts[1])));
+      JsonNode n = Json.parse(Base64.getUrlDecoder().decode(pad(parts[1])));
       return n != null && n.isObject() ? n : MissingNode.getInstance();
     } catch (Exception e) {
       return MissingNode.getInstance();

@@ -68,7 +68,7 @@ public final class AnthropicProvider implements Provider {
   @Override
   public Future<Reply> models(RelayCall call) {
     return exchange(call, HttpMethod.GET, "/v1/models", null, false, new Answer(() -> null,
-        buf -> Buffer.buffer(Json.write(openAiModelList(Json.MAPPER.readTree(buf.getBytes()))))));
+        buf -> Buffer.buffer(Json.write(openAiModelList(Json.parse(buf.getBytes()))))));
   }
 
   @Override
@@ -93,7 +93,7 @@ public final class AnthropicProvider implements Provider {
         () -> responses ? new MessagesAsResponsesStreamMapper(model, request, t.reply(), clock)
             : new MessagesAsChatStreamMapper(model, includeUsage, t.reply(), clock),
         buf -> {
-          ObjectNode completion = MessagesToChatCompletion.translate((ObjectNode) Json.MAPPER.readTree(buf.getBytes()),
+          ObjectNode completion = MessagesToChatCompletion.translate((ObjectNode) Json.parse(buf.getBytes()),
               model, clock, t.reply());
           return Buffer.buffer(Json.write(responses ? ChatCompletionToResponse.translate(completion, request)
               : completion));
@@ -205,7 +205,7 @@ public final class AnthropicProvider implements Provider {
     }
     JsonNode json;
     try {
-      json = Json.MAPPER.readTree(body.getBytes());
+      json = Json.parse(body.getBytes());
     } catch (IOException e) {
       json = null;
     }
@@ -224,7 +224,7 @@ public final class AnthropicProvider implements Provider {
   /** Usage of an Anthropic message body: input tokens exclude the cache, the record's include it. */
   private static TokenUsage messagesUsage(Buffer body) {
     try {
-      return ChatUsage.toRecord(AnthropicUsage.from(Json.MAPPER.readTree(body.getBytes()).path("usage")).toTokenUsage());
+      return ChatUsage.toRecord(AnthropicUsage.from(Json.parse(body.getBytes()).path("usage")).toTokenUsage());
     } catch (IOException e) {
       return TokenUsage.NONE;
     }

@@ -12,7 +12,7 @@ final class MessagesEvents {
   /** The event's data as JSON, or null for one that is not a JSON object (ignored). */
   static JsonNode parse(SseEvent event) {
     try {
-      JsonNode n = Json.MAPPER.readTree(event.data());
+      JsonNode n = Json.parse(event.data());
       return n != null && n.isObject() ? n : null;
     } catch (Exception e) {
       return null;

@@ -422,7 +422,7 @@ public final class CodexProvider implements Provider {
       return null;
     }
     try {
-      return Json.MAPPER.readTree(b.getBytes());
+      return Json.parse(b.getBytes());
     } catch (Exception e) {
       return null;
     }

@@ -24,7 +24,7 @@ abstract class CodexStream implements StreamMapper {
     }
     JsonNode node;
     try {
-      node = Json.MAPPER.readTree(data);
+      node = Json.parse(data);
     } catch (Exception e) {
       onUnreadable(event, out);
       return;

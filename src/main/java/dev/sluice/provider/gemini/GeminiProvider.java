@@ -84,7 +84,7 @@ public final class GeminiProvider implements Provider {
   public Future<Reply> models(RelayCall call) {
     String ownedBy = spec.ownedBy().isEmpty() ? "google" : spec.ownedBy();
     return exchange(call, HttpMethod.GET, "/v1beta/models?pageSize=1000", null, false, new Answer(() -> null,
-        buf -> Buffer.buffer(Json.write(openAiModelList(Json.MAPPER.readTree(buf.getBytes()), ownedBy))), false));
+        buf -> Buffer.buffer(Json.write(openAiModelList(Json.parse(buf.getBytes()), ownedBy))), false));
   }
 
   @Override
@@ -112,7 +112,7 @@ public final class GeminiProvider implements Provider {
         () -> responses ? new GeminiAsResponsesStreamMapper(clientModel, request, clock, nonces)
             : new GeminiAsChatStreamMapper(clientModel, includeUsage, clock, nonces),
         buf -> {
-          ObjectNode completion = GenerateContentToChatCompletion.translate(Json.MAPPER.readTree(buf.getBytes()),
+          ObjectNode completion = GenerateContentToChatCompletion.translate(Json.parse(buf.getBytes()),
               clientModel, clock, nonces);
           return Buffer.buffer(Json.write(responses ? ChatCompletionToResponse.translate(completion, request)
               : completion));
@@ -239,7 +239,7 @@ public final class GeminiProvider implements Provider {
 
   private static JsonNode readJson(Buffer buf) {
     try {
-      return Json.MAPPER.readTree(buf.getBytes());
+      return Json.parse(buf.getBytes());
     } catch (IOException e) {
       return null;
     }

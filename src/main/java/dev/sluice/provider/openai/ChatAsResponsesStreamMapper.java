@@ -35,7 +35,7 @@ final class ChatAsResponsesStreamMapper implements StreamMapper {
     }
     JsonNode chunk;
     try {
-      chunk = Json.MAPPER.readTree(data);
+      chunk = Json.parse(data);
     } catch (Exception e) {
       return;
     }

@@ -138,7 +138,7 @@ public final class OpenAiProvider implements Provider {
     ObjectNode request = call.body();
     Answer answer = new Answer(() -> new ChatAsResponsesStreamMapper(request, clock),
         buf -> Translated.of(Buffer.buffer(Json.write(ChatCompletionToResponse.translate(
-            Json.MAPPER.readTree(buf.getBytes()), request)))));
+            Json.parse(buf.getBytes()), request)))));
     return exchange(call, Endpoint.CHAT_COMPLETIONS, Buffer.buffer(Json.write(chat)), call.stream(), answer);
   }
 

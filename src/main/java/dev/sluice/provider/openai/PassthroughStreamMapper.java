@@ -60,7 +60,7 @@ final class PassthroughStreamMapper implements StreamMapper {
     if (hasUsageObject(data) || data.startsWith("{\"error\"")) {
       JsonNode node;
       try {
-        node = Json.MAPPER.readTree(data);
+        node = Json.parse(data);
       } catch (Exception e) {
         out.accept(SseWriter.encode(event));
         return;

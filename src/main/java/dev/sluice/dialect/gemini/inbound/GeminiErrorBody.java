@@ -53,7 +53,7 @@ public final class GeminiErrorBody {
     }
     String googleStatus = null;
     try {
-      JsonNode s = Json.MAPPER.readTree(body).path("error").path("status");
+      JsonNode s = Json.parse(body).path("error").path("status");
       if (s.isTextual() && s.asText().matches("[A-Z_]+")) {
         googleStatus = s.asText();
       }
@@ -70,7 +70,7 @@ public final class GeminiErrorBody {
     String code = null;
     String type = status >= 500 ? ApiError.API : ApiError.INVALID_REQUEST;
     try {
-      JsonNode err = Json.MAPPER.readTree(body).path("error");
+      JsonNode err = Json.parse(body).path("error");
       if (err.path("message").isTextual() && !err.get("message").asText().isBlank()) {
         message = err.get("message").asText();
       }
