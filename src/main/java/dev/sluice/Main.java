@@ -9,6 +9,11 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
+    // Netty's JFR events for its buffer allocator: their classes load on the first allocation, in
+    // the first request (about 0.1 s of start-up), for events Sluice never records
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
     Integer served = ServeCommand.callPlain(args);
     System.exit(served != null ? served : SluiceCommand.commandLine().execute(args));
   }

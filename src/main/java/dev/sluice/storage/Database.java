@@ -78,6 +78,7 @@ public final class Database implements AutoCloseable {
       hc.setPassword(password);
     }
     if (dialect == Dialect.SQLITE) {
+      SqliteLibrary.prepare();
       createPrivateFile(url);
       hc.setDriverClassName("org.sqlite.JDBC");
       hc.addDataSourceProperty("journal_mode", "WAL");
