@@ -70,6 +70,14 @@ public final class Json {
     }
   }
 
+  /**
+   * The value that starts at {@code p}'s current token, as {@link #parse(String)} builds it, read from
+   * the middle of a document (the parser is left on the value's last token, the rest unread).
+   */
+  public static JsonNode readValue(JsonParser p) throws IOException {
+    return TREES.current(p);
+  }
+
   /** {@link #parse(String)} of UTF-8 bytes. */
   public static JsonNode parse(byte[] utf8) throws JsonProcessingException {
     return parse(utf8, 0, utf8.length);

@@ -44,6 +44,11 @@ final class TreeReader {
     return root;
   }
 
+  /** The value that starts at the parser's current token; the parser is left on its last token. */
+  JsonNode current(JsonParser p) throws IOException {
+    return value(p, p.currentToken());
+  }
+
   private JsonNode value(JsonParser p, JsonToken t) throws IOException {
     switch (t) {
       case START_OBJECT -> {

@@ -64,12 +64,17 @@ public final class KeyService {
   }
 
   static byte[] sha256(String s) {
+    return SHA256.get().digest(s.getBytes(StandardCharsets.UTF_8)); // digest() resets it for the next use
+  }
+
+  /** One digest per thread: {@code getInstance} searched the security providers on every request. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
+  });
 
   /** Whether {@code presented} has the shape of a key this service issues. */
   public static boolean looksLikeKey(String presented) {

@@ -1,7 +1,6 @@
 package dev.sluice.route;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * One entry of {@code models:}: a client-facing model name (exact, alias or glob) and its targets, in
@@ -9,37 +8,61 @@ import java.util.regex.Pattern;
  *
  * @param name as written: {@code gpt-4o}, {@code fast}, {@code claude-*}, {@code *}
  * @param targets tried in this order
- * @param glob the compiled pattern of a name with {@code *} or {@code ?}; null for an exact name
+ * @param glob whether the name holds {@code *} (any run of characters) or {@code ?} (one character)
  */
-public record Route(String name, List<Target> targets, Pattern glob) {
+public record Route(String name, List<Target> targets, boolean glob) {
   public Route {
     targets = List.copyOf(targets);
   }
 
   public static Route of(String name, List<Target> targets) {
-    boolean glob = name.indexOf('*') >= 0 || name.indexOf('?') >= 0;
-    return new Route(name, targets, glob ? compile(name) : null);
+    return new Route(name, targets, name.indexOf('*') >= 0 || name.indexOf('?') >= 0);
   }
 
   /** Whether the name matches many models. */
   public boolean isGlob() {
-    return glob != null;
+    return glob;
   }
 
   /** Whether the client's model matches this route's name. */
   public boolean matches(String model) {
-    return glob != null ? glob.matcher(model).matches() : name.equals(model);
+    return glob ? globMatches(name, model) : name.equals(model);
   }
 
-  private static Pattern compile(String glob) {
-    StringBuilder re = new StringBuilder();
-    for (char c : glob.toCharArray()) {
-      switch (c) {
-        case '*' -> re.append(".*");
-        case '?' -> re.append('.');
-        default -> re.append(Pattern.quote(String.valueOf(c)));
+  /**
+   * Whether {@code s} matches {@code glob}: {@code *} any run of characters (none included), {@code ?}
+   * one character (a surrogate pair counts as one), anything else itself. Without a regular expression,
+   * a {@code Matcher} and its arrays per request: the last {@code *} is retried one character further
+   * on when the rest fails, which is enough because a later {@code *} can absorb whatever an earlier
+   * one would have.
+   */
+  static boolean globMatches(String glob, String s) {
+    int g = 0;
+    int i = 0;
+    int star = -1;
+    int resume = 0;
+    while (i < s.length()) {
+      char c = g < glob.length() ? glob.charAt(g) : 0;
+      if (g < glob.length() && c == '*') {
+        star = g++;
+        resume = i;
+      } else if (g < glob.length() && c == '?') {
+        g++;
+        i += Character.charCount(s.codePointAt(i));
+      } else if (g < glob.length() && c == s.charAt(i)) {
+        g++;
+        i++;
+      } else if (star >= 0) {
+        g = star + 1;
+        resume += Character.charCount(s.codePointAt(resume));
+        i = resume;
+      } else {
+        return false;
       }
     }
-    return Pattern.compile(re.toString());
+    while (g < glob.length() && glob.charAt(g) == '*') {
+      g++;
+    }
+    return g == glob.length();
   }
 }

@@ -2,9 +2,7 @@ package dev.sluice.dialect.openai.chat;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.json.Json;
 import java.io.ByteArrayOutputStream;
@@ -29,10 +27,6 @@ public final class CacheUsageFields {
   public static final String CACHE_CREATION = "cache_creation_input_tokens";
   public static final String FINGERPRINT = "system_fingerprint";
   private static final String QUOTED_FINGERPRINT = "\"" + FINGERPRINT + "\"";
-
-  /** Reads the {@code usage} object from the middle of a body (the rest of it follows). */
-  private static final ObjectReader USAGE = Json.MAPPER.readerFor(JsonNode.class)
-      .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private CacheUsageFields() {
   }
@@ -106,7 +100,7 @@ public final class CacheUsageFields {
           fpStart = nameStart;
           fpEnd = (int) p.currentLocation().getByteOffset();
         } else if ("usage".equals(name) && value == JsonToken.START_OBJECT && usage == null) {
-          usage = USAGE.readValue(p);
+          usage = Json.readValue(p);
           usageClose = (int) p.currentTokenLocation().getByteOffset();
           usageEmpty = usage.isEmpty();
         } else {
