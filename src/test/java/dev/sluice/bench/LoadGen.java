@@ -175,17 +175,30 @@ public final class LoadGen {
   }
 
   private static Map<String, Object> streams(Map<String, String> a) throws InterruptedException {
+    int n = Integer.parseInt(a.getOrDefault("streams", "1000"));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    // --connections caps the client's pool (default: one per stream, all open together)
+    HttpClient client = client(vertx, Integer.parseInt(a.getOrDefault("connections", Integer.toString(n))));
     int warmup = Integer.parseInt(a.getOrDefault("warmup-streams", "0"));
     if (warmup > 0) {
-      // this JVM's own JIT and the upstream connections first, so that the measured streams time the server
+      // this JVM's own JIT and its connections first, on the same client: the measured streams then
+      // reuse the warm-up's kept-alive connections, as a client that already talks to the server
+      // does, and time the server rather than TCP handshakes and this JVM's compiler
       Map<String, String> w = new HashMap<>(a);
-      w.remove("warmup-streams");
       w.put("streams", Integer.toString(warmup));
+      // ten events at the measured spacing: each warm-up stream outlasts the ramp, so the pool holds
+      // as many connections as the measured streams will want at once
       w.put("chunks", "10");
-      w.put("interval-ms", "20");
       w.put("skip", "0");
-      streams(w);
+      streams(vertx, client, w);
     }
+    Map<String, Object> out = streams(vertx, client, a);
+    vertx.close();
+    return out;
+  }
+
+  private static Map<String, Object> streams(Vertx vertx, HttpClient client, Map<String, String> a)
+      throws InterruptedException {
     String url = a.get("url");
     String key = a.get("key");
     int n = Integer.parseInt(a.getOrDefault("streams", "1000"));
@@ -193,9 +206,6 @@ public final class LoadGen {
     int intervalMs = Integer.parseInt(a.getOrDefault("interval-ms", "100"));
     long rampMs = Long.parseLong(a.getOrDefault("ramp-ms", "1000"));
     double skipSeconds = Double.parseDouble(a.getOrDefault("skip", "0"));
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    // --connections caps the client's pool (default: one per stream, all open together)
-    HttpClient client = client(vertx, Integer.parseInt(a.getOrDefault("connections", Integer.toString(n))));
     Buffer body = Buffer.buffer(chatBody("[timestamps] [chunks=" + chunks + "] [interval_ms=" + intervalMs + "]", true));
     RequestOptions options = post(url, key).putHeader("Accept", "text/event-stream");
 
@@ -292,7 +302,6 @@ public final class LoadGen {
     out.put("wall_s", fmt((System.nanoTime() - t0) / 1e9));
     putMillis(out, "ttfb", ttfb);
     putMillis(out, "delay", delay);
-    vertx.close();
     return out;
   }
 
