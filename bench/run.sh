@@ -257,6 +257,18 @@ log "saturation: nginx (${sat}s)"
 wrk_cpu nginx direct "$nginx_url" $(nginx_pids)
 log "saturation: Sluice (${sat}s)"
 wrk_cpu sluice sluice "$sluice" "$spid"
+# The framework's floor: a plain Vert.x proxy (Sluice's server and client options, no features) on the
+# proxy's CPU, warmed like Sluice, measured like nginx.
+"${on_proxy[@]}" "$java" -Xmx512m -cp "$cp" dev.sluice.bench.BareProxyMain "$work/bare.port" \
+  "$(cat "$work/fake.port")" upstream-secret > "$work/bare.log" 2>&1 &
+bpid=$!
+pids+=($bpid)
+for _ in $(seq 1 300); do [ -s "$work/bare.port" ] && break; sleep 0.1; done
+bare="http://127.0.0.1:$(cat "$work/bare.port")"
+log "saturation: a bare Vert.x proxy (${warm}s warm-up, ${sat}s)"
+wrk_run direct "$warm" "$bare" > /dev/null
+wrk_cpu bare direct "$bare" "$bpid"
+kill "$bpid" 2>/dev/null || true
 
 # ---- fixed rate ----
 for t in direct sluice; do

@@ -146,6 +146,12 @@ public final class BenchReport {
     double sCpu = cpuPerRequest("sluice", "proxy_cpu_ms");
     row("CPU per request at saturation (µs, all threads): nginx, Sluice", f("%.0f", nCpu), f("%.0f", sCpu),
         f("× %.2f", sCpu / nCpu), "≤ × 2 of nginx", sCpu / nCpu <= 2.0);
+    double bCpu = cpuPerRequest("bare", "proxy_cpu_ms");
+    if (!Double.isNaN(bCpu)) {
+      // the framework's floor: a plain Vert.x proxy with Sluice's server and client options, nothing else
+      row("  a bare Vert.x proxy (the floor under Sluice): req/s; CPU per request (µs) vs nginx",
+          f("%.0f", wrkRps("wrk_bare")), f("%.0f", bCpu), f("× %.2f", bCpu / nCpu), "", null);
+    }
     row("  the fake's CPU per request (µs): direct, behind Sluice", f("%.0f", cpuPerRequest("direct", "fake_cpu_ms")),
         f("%.0f", cpuPerRequest("sluice", "fake_cpu_ms")), "", "", null);
 
