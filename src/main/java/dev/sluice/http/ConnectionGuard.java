@@ -80,9 +80,22 @@ final class ConnectionGuard extends ChannelDuplexHandler {
   /** From {@link FirstByteWatch}: bytes arrived, before the decoder saw them. */
   void bytesArrived() {
     if (state == State.BETWEEN_REQUESTS) {
-      state = State.HEAD;
-      arm(timeouts.headerSeconds());
+      state = State.HEAD; // the deadline is armed once this read is done, if the head is still incomplete
     }
+  }
+
+  /**
+   * The end of one read: a head or body still incomplete gets its deadline now. A request that came
+   * whole in one read (nearly every one) thus never schedules a timer, where arming on its first byte
+   * and again on its head scheduled and cancelled two per request. The deadlines count from within
+   * the read that began the part, as before.
+   */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (deadline == null && (state == State.HEAD || state == State.BODY)) {
+      arm(state == State.HEAD ? timeouts.headerSeconds() : timeouts.bodySeconds());
+    }
+    ctx.fireChannelReadComplete();
   }
 
   @Override
@@ -105,8 +118,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         return;
       }
       heads++;
-      state = State.BODY;
-      arm(timeouts.bodySeconds());
+      state = State.BODY; // its deadline is armed at the end of the read, if the body is not all here
     }
     if (msg instanceof HttpContent content && !content.decoderResult().isSuccess()) {
       LOG.debug("malformed request body from {}: {}", ctx.channel().remoteAddress(),
