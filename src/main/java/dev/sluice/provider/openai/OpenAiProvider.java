@@ -20,8 +20,11 @@ import dev.sluice.provider.UpstreamSpec;
 import dev.sluice.api.Dialect;
 import dev.sluice.api.Endpoint;
 import dev.sluice.usage.TokenUsage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -164,8 +167,14 @@ public final class OpenAiProvider implements Provider {
   private static Answer passthrough(Endpoint endpoint, boolean clientWantsUsage) {
     if (endpoint == Endpoint.CHAT_COMPLETIONS) {
       return new Answer(() -> new PassthroughStreamMapper(clientWantsUsage, true), buf -> {
-        CacheUsageFields.Edited e = CacheUsageFields.edit(buf.getBytes());
-        return new Translated(Buffer.buffer(e.body()), TokenUsage.fromOpenAi(e.usage()));
+        // read in place; an unchanged body is the upstream's buffer as it came, an edited one is
+        // wrapped as it is: no copy of the body either way
+        ByteBuf bb = ((BufferInternal) buf).getByteBuf();
+        byte[] bytes = bb.hasArray() ? bb.array() : buf.getBytes();
+        int off = bb.hasArray() ? bb.arrayOffset() + bb.readerIndex() : 0;
+        CacheUsageFields.Edited e = CacheUsageFields.edit(bytes, off, buf.length());
+        Buffer body = e.body() == bytes ? buf : BufferInternal.buffer(Unpooled.wrappedBuffer(e.body()));
+        return new Translated(body, TokenUsage.fromOpenAi(e.usage()));
       });
     }
     return new Answer(() -> new PassthroughStreamMapper(clientWantsUsage), Translated::of);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.json.Json;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -78,30 +77,40 @@ public final class CacheUsageFields {
    * A body that is not a JSON object comes back as it came (the relay's business, not this edit's).
    */
   public static Edited edit(byte[] json) {
-    if (json.length == 0 || json[0] != '{') {
+    return edit(json, 0, json.length);
+  }
+
+  /**
+   * {@link #edit(byte[])} of the {@code length} bytes at {@code offset} (a network buffer's backing
+   * array, read in place). When nothing changes, the body returned is {@code json} itself, so the
+   * caller can keep its buffer; otherwise a new array of the edited body alone.
+   */
+  public static Edited edit(byte[] json, int offset, int length) {
+    if (length == 0 || json[offset] != '{') {
       return new Edited(json, null);
     }
+    int end = offset + length;
     int fpStart = -1;
     int fpEnd = -1;
     int usageClose = -1;
     boolean usageEmpty = false;
     JsonNode usage = null;
-    try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(json, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return new Edited(json, null);
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
-        int nameStart = (int) p.currentTokenLocation().getByteOffset();
+        int nameStart = offset + (int) p.currentTokenLocation().getByteOffset();
         JsonToken value = p.nextToken();
         if (FINGERPRINT.equals(name) && fpStart < 0) {
           p.skipChildren();
           p.finishToken(); // a string is read lazily: its end is known once it is finished
           fpStart = nameStart;
-          fpEnd = (int) p.currentLocation().getByteOffset();
+          fpEnd = offset + (int) p.currentLocation().getByteOffset();
         } else if ("usage".equals(name) && value == JsonToken.START_OBJECT && usage == null) {
           usage = Json.readValue(p);
-          usageClose = (int) p.currentTokenLocation().getByteOffset();
+          usageClose = offset + (int) p.currentTokenLocation().getByteOffset();
           usageEmpty = usage.isEmpty();
         } else {
           p.skipChildren();
@@ -113,29 +122,41 @@ public final class CacheUsageFields {
     } catch (IOException | RuntimeException e) {
       return new Edited(json, null);
     }
-    String insert = usage == null ? "" : missingFields(usage, usageEmpty);
-    if (fpStart < 0 && insert.isEmpty()) {
+    byte[] insert = usage == null ? NOTHING : missingFields(usage, usageEmpty).getBytes(StandardCharsets.UTF_8);
+    if (fpStart < 0 && insert.length == 0) {
       return new Edited(json, usage);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + insert.length());
-    int from = 0;
-    int[] cut = fpStart < 0 ? null : memberWithComma(json, fpStart, fpEnd);
+    // the edited body, in one array of its exact size: [offset, cut) + insert + ... without the member
+    int[] cut = fpStart < 0 ? null : memberWithComma(json, offset, end, fpStart, fpEnd);
+    int size = length + insert.length - (cut == null ? 0 : cut[1] - cut[0]);
+    byte[] out = new byte[size];
+    int at = 0;
+    int from = offset;
     if (cut != null && cut[0] < usageClose) {
-      out.write(json, 0, cut[0]);
+      at = copy(json, from, cut[0], out, at);
       from = cut[1];
       cut = null;
     }
-    if (usageClose >= 0 && !insert.isEmpty()) {
-      out.write(json, from, usageClose - from);
-      out.writeBytes(insert.getBytes(StandardCharsets.UTF_8));
+    if (usageClose >= 0 && insert.length > 0) {
+      at = copy(json, from, usageClose, out, at);
+      System.arraycopy(insert, 0, out, at, insert.length);
+      at += insert.length;
       from = usageClose;
     }
     if (cut != null) {
-      out.write(json, from, cut[0] - from);
+      at = copy(json, from, cut[0], out, at);
       from = cut[1];
     }
-    out.write(json, from, json.length - from);
-    return new Edited(out.toByteArray(), usage);
+    copy(json, from, end, out, at);
+    return new Edited(out, usage);
+  }
+
+  private static final byte[] NOTHING = new byte[0];
+
+  /** Copies {@code json[from, to)} to {@code out} at {@code at}; returns the position after it. */
+  private static int copy(byte[] json, int from, int to, byte[] out, int at) {
+    System.arraycopy(json, from, out, at, to - from);
+    return at + to - from;
   }
 
   /** The members to insert into a {@code usage} object: the cache fields it does not hold yet. */
@@ -150,20 +171,20 @@ public final class CacheUsageFields {
     return empty && !sb.isEmpty() ? sb.substring(1) : sb.toString();
   }
 
-  /** The byte range of the member at [start, end) with one of the commas beside it. */
-  private static int[] memberWithComma(byte[] json, int start, int end) {
+  /** The byte range of the member at [start, end) with one of the commas beside it, within [from, to). */
+  private static int[] memberWithComma(byte[] json, int from, int to, int start, int end) {
     int before = start - 1;
-    while (before >= 0 && isSpace(json[before])) {
+    while (before >= from && isSpace(json[before])) {
       before--;
     }
-    if (before >= 0 && json[before] == ',') {
+    if (before >= from && json[before] == ',') {
       return new int[] {before, end};
     }
     int after = end;
-    while (after < json.length && isSpace(json[after])) {
+    while (after < to && isSpace(json[after])) {
       after++;
     }
-    return after < json.length && json[after] == ',' ? new int[] {start, after + 1} : new int[] {start, end};
+    return after < to && json[after] == ',' ? new int[] {start, after + 1} : new int[] {start, end};
   }
 
   private static boolean isSpace(byte b) {

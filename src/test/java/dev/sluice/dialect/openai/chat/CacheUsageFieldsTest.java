@@ -97,10 +97,21 @@ class CacheUsageFieldsTest {
         "{\"id\":\"n\",\"usage\":null}",
     };
     for (String b : bodies) {
-      CacheUsageFields.Edited e = CacheUsageFields.edit(b.getBytes(StandardCharsets.UTF_8));
+      byte[] bytes = b.getBytes(StandardCharsets.UTF_8);
+      CacheUsageFields.Edited e = CacheUsageFields.edit(bytes);
       assertThat(Json.MAPPER.readTree(e.body())).as(b).isEqualTo(byTree(b));
       JsonNode u = Json.MAPPER.readTree(b).get("usage");
       assertThat(e.usage()).as(b).isEqualTo(u != null && u.isObject() ? u : null);
+
+      // the same body read in place from the middle of a larger buffer (as the relay hands it over)
+      byte[] framed = new byte[bytes.length + 11];
+      java.util.Arrays.fill(framed, (byte) '#');
+      System.arraycopy(bytes, 0, framed, 4, bytes.length);
+      CacheUsageFields.Edited inPlace = CacheUsageFields.edit(framed, 4, bytes.length);
+      byte[] got = inPlace.body() == framed ? bytes : inPlace.body();
+      assertThat(new String(got, StandardCharsets.UTF_8)).as(b).isEqualTo(new String(e.body(), StandardCharsets.UTF_8));
+      assertThat(inPlace.usage()).as(b).isEqualTo(e.usage());
+      assertThat(inPlace.body() == framed).as(b + ": unchanged means the same array").isEqualTo(e.body() == bytes);
     }
     byte[] truncated = "{\"usage\":{\"prompt_tokens\":1}".getBytes(StandardCharsets.UTF_8);
     assertThat(CacheUsageFields.edit(truncated).body()).isSameAs(truncated);
