@@ -22,10 +22,6 @@ public final class JdbcUsageStore implements UsageStore {
     if (records.isEmpty()) {
       return;
     }
-    // SQLite's driver keeps a batch as a growing array of every parameter and then steps each row
-    // anyway: there, each row is stepped as it is bound (a third of the bytes the usage writer
-    // allocated went to that array). PostgreSQL's driver sends a batch in one round trip.
-    boolean batch = db.dialect() != Database.Dialect.SQLITE;
     Jdbc.inTransaction(db, "writing usage", c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_records (time_ms, day, "
           + "request_id, key_id, endpoint, model, upstream, account, prompt_tokens, completion_tokens, "
@@ -50,15 +46,9 @@ public final class JdbcUsageStore implements UsageStore {
           ps.setString(15, clip(r.errorCode(), 100));
           ps.setString(16, clip(r.upstreamModel(), 200));
           ps.setInt(17, r.attempts());
-          if (batch) {
-            ps.addBatch();
-          } else {
-            ps.executeUpdate();
-          }
+          ps.addBatch();
         }
-        if (batch) {
-          ps.executeBatch();
-        }
+        ps.executeBatch();
       }
       return null;
     });
