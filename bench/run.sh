@@ -3,8 +3,8 @@
 # limits and usage recording on, via ./sluice serve) and the load generators, prints one table and
 # writes it to bench/results/latest.md. See docs/performance.md.
 #
-#   bench/run.sh            full run (~5 min)
-#   bench/run.sh --quick    short durations (~1.5 min), for checking the script; numbers are rough
+#   bench/run.sh            full run (~14 min on 2 vCPUs)
+#   bench/run.sh --quick    short durations (~4 min), for checking the script; numbers are rough
 #
 # Environment: SLUICE_JAVA_OPTS (extra JVM options of Sluice, default none), BENCH_KEEP=1 keeps the
 # temporary directory (logs, raw results).
