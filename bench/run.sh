@@ -189,7 +189,7 @@ start_sluice
 cold_ms=$first_ms
 kill "$spid"; wait "$spid" 2>/dev/null || true
 start_sluice
-warm_ms=$first_ms
+user_ms=$first_ms
 sleep 2
 idle_rss=$(rss_mib "$spid")
 pinned_ms=""
@@ -201,7 +201,7 @@ if (( ${#on_proxy[@]} > 0 )); then
   pinned_ms=$first_ms
 fi
 {
-  echo "first_request_ms=$warm_ms"
+  echo "first_request_ms=$user_ms"
   echo "pinned_first_request_ms=$pinned_ms"
   echo "cold_first_request_ms=$cold_ms"
   echo "idle_rss_mib=$idle_rss"

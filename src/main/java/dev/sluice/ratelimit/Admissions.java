@@ -4,7 +4,6 @@ import dev.sluice.api.EndpointClass;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,22 +26,17 @@ final class Admissions {
    */
   static Admission decide(String keyId, EndpointClass endpointClass, Plan plan, long requestLimit,
                           Gcra.Decision requests, long tokenLimit, Gcra.Decision tokens, Instant wall) {
-    // an immutable map from the start: Admission keeps it as it is instead of copying it
-    Map<String, String> headers = tokens == null
-        ? Map.of(
-            RateLimitHeaders.LIMIT_REQUESTS, Long.toString(requestLimit),
-            RateLimitHeaders.REMAINING_REQUESTS, Long.toString(requests.remaining()),
-            RateLimitHeaders.RESET_REQUESTS, RateLimitHeaders.duration(requests.resetNanos()),
-            RateLimitHeaders.RESET_REQUESTS_EPOCH, Long.toString(epochSecondsAfter(wall, requests.resetNanos())))
-        : Map.of(
-            RateLimitHeaders.LIMIT_REQUESTS, Long.toString(requestLimit),
-            RateLimitHeaders.REMAINING_REQUESTS, Long.toString(requests.remaining()),
-            RateLimitHeaders.RESET_REQUESTS, RateLimitHeaders.duration(requests.resetNanos()),
-            RateLimitHeaders.RESET_REQUESTS_EPOCH, Long.toString(epochSecondsAfter(wall, requests.resetNanos())),
-            RateLimitHeaders.LIMIT_TOKENS, Long.toString(tokenLimit),
-            RateLimitHeaders.REMAINING_TOKENS, Long.toString(tokens.remaining()),
-            RateLimitHeaders.RESET_TOKENS, RateLimitHeaders.duration(tokens.resetNanos()),
-            RateLimitHeaders.RESET_TOKENS_EPOCH, Long.toString(epochSecondsAfter(wall, tokens.resetNanos())));
+    var headers = new LinkedHashMap<String, String>();
+    headers.put(RateLimitHeaders.LIMIT_REQUESTS, Long.toString(requestLimit));
+    headers.put(RateLimitHeaders.REMAINING_REQUESTS, Long.toString(requests.remaining()));
+    headers.put(RateLimitHeaders.RESET_REQUESTS, RateLimitHeaders.duration(requests.resetNanos()));
+    headers.put(RateLimitHeaders.RESET_REQUESTS_EPOCH, Long.toString(epochSecondsAfter(wall, requests.resetNanos())));
+    if (tokens != null) {
+      headers.put(RateLimitHeaders.LIMIT_TOKENS, Long.toString(tokenLimit));
+      headers.put(RateLimitHeaders.REMAINING_TOKENS, Long.toString(tokens.remaining()));
+      headers.put(RateLimitHeaders.RESET_TOKENS, RateLimitHeaders.duration(tokens.resetNanos()));
+      headers.put(RateLimitHeaders.RESET_TOKENS_EPOCH, Long.toString(epochSecondsAfter(wall, tokens.resetNanos())));
+    }
 
     boolean tokensBlocked = tokens != null && !tokens.allowed();
     boolean requestsBlocked = !requests.allowed();
@@ -57,7 +51,6 @@ final class Admissions {
         tokensBlocked ? tokens.retryAfterNanos() : 0);
     LOG.debug("limited key {} on {} (plan {}): {} per minute used up, retry in {} ms", keyId, endpointClass,
         plan.name(), requestsBlocked ? "requests" : "tokens", Math.ceilDiv(waitNanos, 1_000_000L));
-    headers = new LinkedHashMap<>(headers);
     headers.put(RateLimitHeaders.RETRY_AFTER_MS, Long.toString(Math.ceilDiv(waitNanos, 1_000_000L)));
     String again = " Please try again in " + RateLimitHeaders.duration(waitNanos) + ".";
     String className = endpointClass.name().toLowerCase(Locale.ROOT);

@@ -9,6 +9,7 @@ import dev.sluice.dialect.gemini.inbound.GenerateContentToChat;
 import dev.sluice.dialect.gemini.inbound.GeminiErrorBody;
 import dev.sluice.dialect.gemini.inbound.GeminiModels;
 import dev.sluice.api.Endpoint;
+import dev.sluice.bytes.BufferBytes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.error.ApiError;
@@ -31,14 +32,12 @@ import dev.sluice.sse.SseWriter;
 import dev.sluice.usage.TokenEstimate;
 import dev.sluice.usage.TokenUsage;
 import dev.sluice.usage.UsageRecord;
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -307,20 +306,11 @@ public final class RelayHandler {
     }
     JsonNode node;
     try {
-      ByteBuf bb = ((BufferInternal) body).getByteBuf();
-      byte[] bytes;
-      int off;
-      if (bb.hasArray()) {
-        bytes = bb.array();
-        off = bb.arrayOffset() + bb.readerIndex();
-      } else {
-        bytes = body.getBytes();
-        off = 0;
-      }
-      if (!Utf8.isValid(bytes, off, body.length())) {
+      BufferBytes bytes = BufferBytes.of(body);
+      if (!Utf8.isValid(bytes.array(), bytes.offset(), bytes.length())) {
         throw ApiError.invalidRequest("request body is not valid UTF-8").exception();
       }
-      node = Json.parse(bytes, off, body.length());
+      node = Json.parse(bytes.array(), bytes.offset(), bytes.length());
     } catch (GatewayException e) {
       throw e;
     } catch (Exception e) {
@@ -455,12 +445,8 @@ public final class RelayHandler {
       }
       link.progress();
       try {
-        ByteBuf bb = ((BufferInternal) buf).getByteBuf();
-        if (bb.hasArray()) {
-          parser.feed(bb.array(), bb.arrayOffset() + bb.readerIndex(), bb.readableBytes());
-        } else {
-          parser.feed(buf.getBytes());
-        }
+        BufferBytes bytes = BufferBytes.of(buf);
+        parser.feed(bytes.array(), bytes.offset(), bytes.length());
       } catch (GatewayException e) {
         streamFailed(ex, e.error());
       }

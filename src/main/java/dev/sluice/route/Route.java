@@ -42,14 +42,15 @@ public record Route(String name, List<Target> targets, boolean glob) {
     int star = -1;
     int resume = 0;
     while (i < s.length()) {
-      char c = g < glob.length() ? glob.charAt(g) : 0;
-      if (g < glob.length() && c == '*') {
+      boolean more = g < glob.length();
+      char c = more ? glob.charAt(g) : 0;
+      if (more && c == '*') {
         star = g++;
         resume = i;
-      } else if (g < glob.length() && c == '?') {
+      } else if (more && c == '?') {
         g++;
         i += Character.charCount(s.codePointAt(i));
-      } else if (g < glob.length() && c == s.charAt(i)) {
+      } else if (more && c == s.charAt(i)) {
         g++;
         i++;
       } else if (star >= 0) {

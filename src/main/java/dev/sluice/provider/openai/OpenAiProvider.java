@@ -19,8 +19,8 @@ import dev.sluice.provider.UpstreamLink;
 import dev.sluice.provider.UpstreamSpec;
 import dev.sluice.api.Dialect;
 import dev.sluice.api.Endpoint;
+import dev.sluice.bytes.BufferBytes;
 import dev.sluice.usage.TokenUsage;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -169,11 +169,9 @@ public final class OpenAiProvider implements Provider {
       return new Answer(() -> new PassthroughStreamMapper(clientWantsUsage, true), buf -> {
         // read in place; an unchanged body is the upstream's buffer as it came, an edited one is
         // wrapped as it is: no copy of the body either way
-        ByteBuf bb = ((BufferInternal) buf).getByteBuf();
-        byte[] bytes = bb.hasArray() ? bb.array() : buf.getBytes();
-        int off = bb.hasArray() ? bb.arrayOffset() + bb.readerIndex() : 0;
-        CacheUsageFields.Edited e = CacheUsageFields.edit(bytes, off, buf.length());
-        Buffer body = e.body() == bytes ? buf : BufferInternal.buffer(Unpooled.wrappedBuffer(e.body()));
+        BufferBytes bytes = BufferBytes.of(buf);
+        CacheUsageFields.Edited e = CacheUsageFields.edit(bytes.array(), bytes.offset(), bytes.length());
+        Buffer body = e.body() == bytes.array() ? buf : BufferInternal.buffer(Unpooled.wrappedBuffer(e.body()));
         return new Translated(body, TokenUsage.fromOpenAi(e.usage()));
       });
     }
