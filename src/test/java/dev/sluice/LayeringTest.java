@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
   /** Feature (first package below dev.sluice) → layer; a feature may import only lower layers. */
   static final Map<String, Integer> LAYER = Map.ofEntries(
-      Map.entry("json", 0), Map.entry("config", 0), Map.entry("sse", 0),
+      Map.entry("json", 0), Map.entry("config", 0), Map.entry("sse", 0), Map.entry("bytes", 0),
       Map.entry("api", 1), Map.entry("storage", 1),
       Map.entry("error", 2),
       Map.entry("keys", 3), Map.entry("usage", 3), Map.entry("validation", 3), Map.entry("dialect", 3),
