@@ -3,12 +3,14 @@ package dev.sluice.relay;
 import dev.sluice.api.ApiContract;
 import dev.sluice.api.Dialect;
 import dev.sluice.api.Endpoint;
+import dev.sluice.bytes.Ascii;
 import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
 import dev.sluice.http.HttpGuard;
 import dev.sluice.http.HttpTimeouts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import io.vertx.core.VerticleBase;
@@ -287,29 +290,30 @@ public final class Gateway {
    * kept for the relay, which refuses multipart bodies.
    */
   private static void bodyIsNotAForm(RoutingContext ctx) {
-    String ct = ctx.request().getHeader(io.vertx.core.http.HttpHeaders.CONTENT_TYPE);
+    String ct = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (ct != null) {
-      String lower = ct.toLowerCase(java.util.Locale.ROOT);
+      String lower = ct.toLowerCase(Locale.ROOT);
       if (lower.contains("multipart/") || lower.contains("application/x-www-form-urlencoded")) {
         ctx.put(CONTENT_TYPE, ct);
-        ctx.request().headers().set(io.vertx.core.http.HttpHeaders.CONTENT_TYPE, "application/octet-stream");
+        ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
       }
     }
     ctx.next();
   }
 
   private static final HexFormat HEX = HexFormat.of();
+  private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-ID");
 
   private static void requestId(RoutingContext ctx) {
     ctx.put(RelayHandler.ARRIVED, System.nanoTime());
-    String id = ctx.request().getHeader("X-Request-ID");
+    String id = ctx.request().getHeader(X_REQUEST_ID);
     if (id == null || id.isBlank() || id.length() > 200 || !id.chars().allMatch(c -> c > 32 && c < 127)) {
       // unique, not secret: a thread-local generator, not SecureRandom (a lock and a system call per request)
       ThreadLocalRandom r = ThreadLocalRandom.current();
       id = "req_" + HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextInt());
     }
     ctx.put(RelayHandler.REQUEST_ID, id);
-    ctx.response().putHeader("X-Request-ID", id);
+    ctx.response().headers().set(X_REQUEST_ID, Ascii.of(id));
     ctx.next();
   }
 

@@ -9,6 +9,7 @@ import dev.sluice.dialect.gemini.inbound.GenerateContentToChat;
 import dev.sluice.dialect.gemini.inbound.GeminiErrorBody;
 import dev.sluice.dialect.gemini.inbound.GeminiModels;
 import dev.sluice.api.Endpoint;
+import dev.sluice.bytes.Ascii;
 import dev.sluice.bytes.BufferBytes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -323,21 +324,29 @@ public final class RelayHandler {
   }
 
   private void writeHeaders(Exchange ex, HttpServerResponse resp, MultiMap upstream) {
+    MultiMap out = resp.headers();
     if (upstream != null) {
       for (Map.Entry<String, String> h : upstream) {
-        String name = clientHeaderFor(h.getKey());
+        CharSequence name = clientHeaderFor(h.getKey());
         if (name != null) {
-          resp.headers().add(name, h.getValue());
+          out.add(name, Ascii.of(h.getValue()));
         }
       }
     }
-    resp.putHeader("X-Request-ID", ex.requestId);
+    // X-Request-ID is on the response since the request came in (Gateway)
     String served = ex.attempts.upstream();
     if (served != null) {
-      resp.putHeader("x-sluice-upstream", served);
+      out.set(SLUICE_UPSTREAM, served);
     }
-    RateLimitHeaders.forContract(ex.contract, ex.limitHeaders).forEach(resp::putHeader);
+    for (Map.Entry<String, String> h : RateLimitHeaders.forContract(ex.contract, ex.limitHeaders).entrySet()) {
+      out.set(RateLimitHeaders.wireName(h.getKey()), Ascii.of(h.getValue()));
+    }
   }
+
+  static final CharSequence SLUICE_UPSTREAM = HttpHeaders.createOptimized("x-sluice-upstream");
+  private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
+  private static final CharSequence RETRY_AFTER_MS = HttpHeaders.createOptimized("retry-after-ms");
+  private static final CharSequence UPSTREAM_REQUEST_ID = HttpHeaders.createOptimized("X-Upstream-Request-ID");
 
   /**
    * The upstream response headers a client sees, by allow-list: the body's type, the upstream's retry
@@ -345,12 +354,13 @@ public final class RelayHandler {
    * gateway's). Everything else (organisation ids, processing times, vendor headers) stays here.
    * Returns the header name to use, or null to drop it.
    */
-  static String clientHeaderFor(String upstreamName) {
-    return switch (upstreamName.toLowerCase(Locale.ROOT)) {
-      case "content-type" -> "Content-Type";
-      case "retry-after" -> "Retry-After";
-      case "retry-after-ms" -> "retry-after-ms";
-      case "x-request-id", "request-id" -> "X-Upstream-Request-ID";
+  static CharSequence clientHeaderFor(String upstreamName) {
+    return switch (upstreamName.length()) {
+      case 10 -> upstreamName.equalsIgnoreCase("request-id") ? UPSTREAM_REQUEST_ID : null;
+      case 11 -> upstreamName.equalsIgnoreCase("retry-after") ? RETRY_AFTER : null;
+      case 12 -> upstreamName.equalsIgnoreCase("content-type") ? HttpHeaders.CONTENT_TYPE
+          : upstreamName.equalsIgnoreCase("x-request-id") ? UPSTREAM_REQUEST_ID : null;
+      case 14 -> upstreamName.equalsIgnoreCase("retry-after-ms") ? RETRY_AFTER_MS : null;
       default -> null;
     };
   }
@@ -359,7 +369,10 @@ public final class RelayHandler {
     HttpServerResponse resp = ex.ctx.response();
     ex.usage = b.usage();
     // an upstream's 529 in Google's shape (the router read it as it came, to fall back on it) goes out as 503
-    resp.setStatusCode(ex.dialect == Dialect.GEMINI ? GeminiErrorBody.httpStatus(b.status()) : b.status());
+    int status = ex.dialect == Dialect.GEMINI ? GeminiErrorBody.httpStatus(b.status()) : b.status();
+    if (status != 200) {   // 200 is the response's own
+      resp.setStatusCode(status);
+    }
     writeHeaders(ex, resp, b.headers());
     Buffer body = b.body();
     if (ex.endpoint == Endpoint.MODELS && b.status() < 300) {

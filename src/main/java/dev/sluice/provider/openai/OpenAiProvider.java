@@ -19,6 +19,7 @@ import dev.sluice.provider.UpstreamLink;
 import dev.sluice.provider.UpstreamSpec;
 import dev.sluice.api.Dialect;
 import dev.sluice.api.Endpoint;
+import dev.sluice.bytes.Ascii;
 import dev.sluice.bytes.BufferBytes;
 import dev.sluice.usage.TokenUsage;
 import io.netty.buffer.Unpooled;
@@ -41,18 +42,22 @@ import java.util.function.Supplier;
 /** Any OpenAI-compatible API: requests pass through, streams are copied event by event. */
 public final class OpenAiProvider implements Provider {
   /** Client headers that carry meaning upstream; everything else stays at the gateway. */
-  private static final List<String> FORWARDED = List.of("user-agent", "openai-beta", "idempotency-key");
+  private static final List<CharSequence> FORWARDED = List.of(HttpHeaders.USER_AGENT,
+      HttpHeaders.createOptimized("openai-beta"), HttpHeaders.createOptimized("idempotency-key"));
+  private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-ID");
+  private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
 
   private final HttpClient client;
   private final UpstreamSpec spec;
-  private final String authorization;
+  private final CharSequence authorization;
   private final Clock clock;
 
   public OpenAiProvider(HttpClient client, UpstreamSpec spec, Clock clock) {
     this.client = client;
     this.spec = spec;
     this.clock = clock;
-    this.authorization = spec.apiKey().isEmpty() ? null : "Bearer " + spec.apiKey();
+    this.authorization = spec.apiKey().isEmpty() ? null : Ascii.of("Bearer " + spec.apiKey());
     for (Endpoint e : Endpoint.values()) {
       addresses.put(e, Address.of(url(e)));
     }
@@ -187,18 +192,18 @@ public final class OpenAiProvider implements Provider {
         .setSsl(target.ssl())
         .setURI(target.uri())
         .setConnectTimeout(spec.connectTimeoutMillis())
-        .putHeader("X-Request-ID", call.requestId())
-        .putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");
+        .putHeader(X_REQUEST_ID, Ascii.of(call.requestId()))
+        .putHeader(HttpHeaders.ACCEPT, stream ? EVENT_STREAM : JSON);
     if (authorization != null) {
       options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
     }
     if (body != null) {
-      options.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+      options.putHeader(HttpHeaders.CONTENT_TYPE, JSON);
     }
-    for (String h : FORWARDED) {
+    for (CharSequence h : FORWARDED) {
       String v = call.clientHeaders().get(h);
       if (v != null) {
-        options.putHeader(h, v);
+        options.putHeader(h, Ascii.of(v));
       }
     }
     UpstreamLink link = call.link();
