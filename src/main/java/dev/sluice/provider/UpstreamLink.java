@@ -1,11 +1,14 @@
 package dev.sluice.provider;
 
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.internal.ContextInternal;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The tie between one client request and the upstream requests made for it. The relay opens one per
@@ -32,12 +35,14 @@ public final class UpstreamLink {
     AFTER_HEADERS
   }
 
-  private final Vertx vertx;
+  private final ContextInternal context;
+  /** The timer's task, allocated once. */
+  private final Runnable expiry = this::expired;
   private long timeoutNanos;
   private Runnable onTimeout;
   private HttpClientRequest current;
   private long lastProgress;
-  private long timer = -1;
+  private ScheduledFuture<?> timer;
   private boolean held;
   private boolean responded;
   private boolean relaying;
@@ -46,7 +51,7 @@ public final class UpstreamLink {
   private boolean closed;
 
   private UpstreamLink(Vertx vertx, long timeoutMillis, Runnable onTimeout) {
-    this.vertx = vertx;
+    this.context = (ContextInternal) vertx.getOrCreateContext();
     this.timeoutNanos = timeoutMillis * 1_000_000L;
     this.onTimeout = onTimeout;
     this.lastProgress = System.nanoTime();
@@ -68,12 +73,9 @@ public final class UpstreamLink {
     if (closed || nanos <= 0) {
       return;
     }
-    if (nanos != timeoutNanos || timer < 0) {
+    if (nanos != timeoutNanos || timer == null) {
       timeoutNanos = nanos;
-      if (timer >= 0) {
-        vertx.cancelTimer(timer);
-        timer = -1;
-      }
+      disarm();
       arm(timeoutMillis);
     }
   }
@@ -88,7 +90,7 @@ public final class UpstreamLink {
     responded = false;
     timedOut = Timeout.NONE;
     lastProgress = System.nanoTime();
-    if (timer < 0 && timeoutNanos > 0) {
+    if (timer == null && timeoutNanos > 0) {
       arm(timeoutNanos / 1_000_000L);
     }
   }
@@ -152,10 +154,7 @@ public final class UpstreamLink {
       return;
     }
     closed = true;
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
+    disarm();
     onTimeout = null;
     current = null;
   }
@@ -164,26 +163,43 @@ public final class UpstreamLink {
   public Future<Buffer> body(HttpClientResponse response) {
     progress();
     Promise<Buffer> promise = Promise.promise();
-    Buffer body = Buffer.buffer();
+    // a body in one chunk (most) is that chunk, not a copy; a longer one is gathered
+    Gathered body = new Gathered();
     response.handler(chunk -> {
       progress();
-      body.appendBuffer(chunk);
+      body.add(chunk);
     });
     response.exceptionHandler(promise::tryFail);
-    response.endHandler(v -> promise.tryComplete(body));
+    response.endHandler(v -> promise.tryComplete(body.buffer()));
     response.resume();
     return promise.future();
   }
 
+  /**
+   * The timer is a task on the request's event loop itself: Vert.x's timers add a registry entry
+   * (a concurrent map) and a wrapper to every request for a timeout that almost never fires.
+   */
   private void arm(long delayMillis) {
     if (timeoutNanos <= 0) {
       return;
     }
-    timer = vertx.setTimer(Math.max(1, delayMillis), id -> fire());
+    timer = context.nettyEventLoop().schedule(expiry, Math.max(1, delayMillis), TimeUnit.MILLISECONDS);
+  }
+
+  private void disarm() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  /** On the event loop, outside any context: the work runs on the request's. */
+  private void expired() {
+    context.dispatch(null, v -> fire());
   }
 
   private void fire() {
-    timer = -1;
+    timer = null;
     if (closed || cancelled) {
       return;
     }
@@ -205,5 +221,27 @@ public final class UpstreamLink {
       r.run();
     }
     cancel();
+  }
+
+  /** A body's chunks: the first as it came, a copy only once a second one arrives. */
+  private static final class Gathered {
+    private Buffer buffer;
+    private boolean owned;
+
+    void add(Buffer chunk) {
+      if (buffer == null) {
+        buffer = chunk;
+      } else {
+        if (!owned) {
+          buffer = Buffer.buffer(2 * (buffer.length() + chunk.length())).appendBuffer(buffer);
+          owned = true;
+        }
+        buffer.appendBuffer(chunk);
+      }
+    }
+
+    Buffer buffer() {
+      return buffer == null ? Buffer.buffer() : buffer;
+    }
   }
 }

@@ -159,7 +159,6 @@ public final class Gateway {
       ctx.response().putHeader("Connection", "close");
       ctx.addEndHandler(ar -> ctx.request().connection().close());
     }
-    ctx.next();
   }
 
   /** Every route, in order; {@code extra} routes go before the catch-all 404. */
@@ -167,18 +166,19 @@ public final class Gateway {
     Router router = Router.router(vertx);
     RelayHandler relay = new RelayHandler(services, inFlight);
 
-    router.route().handler(Gateway::requestId);
-    router.route().handler(ctx -> closeWhileDraining(ctx, inFlight));
+    // every request: its id, the drain's Connection: close, the contract of its base path (one
+    // handler, not three routes, for what every request needs)
+    router.route().handler(ctx -> {
+      requestId(ctx);
+      closeWhileDraining(ctx, inFlight);
+      ApiContract contract = contractOf(ctx.normalizedPath());
+      if (contract != null) {
+        ctx.put(RelayHandler.CONTRACT, contract);
+      }
+      ctx.next();
+    });
     router.get("/healthz").handler(ctx -> health(ctx, inFlight));
     router.get("/docs/:page").handler(Gateway::docs);
-    for (ApiContract contract : ApiContract.values()) {
-      for (String base : contract.basePaths()) {
-        router.route(base + "/*").handler(ctx -> {
-          ctx.put(RelayHandler.CONTRACT, contract);
-          ctx.next();
-        });
-      }
-    }
     for (String prefix : OPENAI_SHAPED) {
       router.get(prefix + "/models").handler(ctx -> relay.handle(ctx, Endpoint.MODELS));
       for (Endpoint e : Endpoint.values()) {
@@ -187,6 +187,7 @@ public final class Gateway {
           // Anthropic's API is served where its clients look for it: /v1/messages
           continue;
         }
+        // two routes: vertx-web puts a body handler before any other handler of its route
         router.post(prefix + "/" + e.path()).handler(ctx -> {
           ctx.put(RelayHandler.ENDPOINT, e);
           bodyIsNotAForm(ctx);
@@ -314,8 +315,25 @@ public final class Gateway {
     }
     ctx.put(RelayHandler.REQUEST_ID, id);
     ctx.response().headers().set(X_REQUEST_ID, Ascii.of(id));
-    ctx.next();
   }
+
+  /**
+   * The contract whose base path {@code path} is under (as a route {@code base/*} matches: the base
+   * itself or below it), the last listed winning as the routes did; null outside every base path.
+   */
+  static ApiContract contractOf(String path) {
+    ApiContract found = null;
+    for (ApiContract contract : CONTRACTS) {
+      for (String base : contract.basePaths()) {
+        if (path.startsWith(base) && (path.length() == base.length() || path.charAt(base.length()) == '/')) {
+          found = contract;
+        }
+      }
+    }
+    return found;
+  }
+
+  private static final ApiContract[] CONTRACTS = ApiContract.values();
 
   private static void docs(RoutingContext ctx) {
     String page = ctx.pathParam("page");
