@@ -4,7 +4,6 @@ import dev.sluice.api.ApiContract;
 import dev.sluice.bytes.Ascii;
 import dev.sluice.error.ApiError;
 import io.netty.util.AsciiString;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,20 +41,26 @@ public final class RateLimitHeaders {
       RESET_REQUESTS_EPOCH, LIMIT_TOKENS, REMAINING_TOKENS, RESET_TOKENS, RESET_TOKENS_EPOCH,
       RETRY_AFTER, RETRY_AFTER_MS);
 
-  /** {@link #ALL} as written: hashed once, copied into the response in one go. */
-  private static final Map<String, AsciiString> WIRE_NAMES = new HashMap<>();
-
-  static {
-    ALL.forEach(name -> WIRE_NAMES.put(name, Ascii.of(name)));
-  }
+  /** {@link #ALL} as written, index for index: hashed once, copied into the response in one go. */
+  private static final String[] NAMES = ALL.toArray(String[]::new);
+  private static final AsciiString[] WIRE_NAMES = ALL.stream().map(Ascii::of).toArray(AsciiString[]::new);
 
   private RateLimitHeaders() {
   }
 
   /** {@code name} as the response carries it: one of {@link #ALL} as a kept {@link AsciiString}, else itself. */
   public static CharSequence wireName(String name) {
-    AsciiString wire = WIRE_NAMES.get(name);
-    return wire != null ? wire : name;
+    for (int i = 0; i < NAMES.length; i++) {   // the limiter's own constants: found by identity
+      if (NAMES[i] == name) {
+        return WIRE_NAMES[i];
+      }
+    }
+    for (int i = 0; i < NAMES.length; i++) {
+      if (NAMES[i].equals(name)) {
+        return WIRE_NAMES[i];
+      }
+    }
+    return name;
   }
 
   /**

@@ -292,7 +292,7 @@ public final class Gateway {
    */
   private static void bodyIsNotAForm(RoutingContext ctx) {
     String ct = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (ct != null) {
+    if (ct != null && !ct.regionMatches(true, 0, "application/json", 0, 16)) {
       String lower = ct.toLowerCase(Locale.ROOT);
       if (lower.contains("multipart/") || lower.contains("application/x-www-form-urlencoded")) {
         ctx.put(CONTENT_TYPE, ct);
