@@ -1,8 +1,5 @@
 package dev.sluice.ratelimit;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import dev.sluice.keys.Principal;
 import dev.sluice.api.EndpointClass;
 import io.vertx.core.Future;
@@ -10,15 +7,22 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@link RateLimiter} for one gateway instance: one {@link Gcra} bucket per key and endpoint
- * class for requests, one per key for tokens, held in a Caffeine map updated with atomic per-key
- * compute. An entry expires exactly when its bucket is full again, so memory follows the keys
- * active within the last minute (plus keys still in token debt).
+ * class for requests, one per key for tokens, held in a concurrent map updated with atomic per-key
+ * compute. A bucket that is full again is the same as no bucket (GCRA starts a missing or full one
+ * alike), so full buckets are swept out every {@link #SWEEP_NANOS} off the request's thread: memory
+ * follows the keys active within the last minute and a few seconds (plus keys still in token debt).
+ * A plain map, not a cache with per-entry expiry, because every request writes its bucket: a cache's
+ * upkeep on each write cost more than the limiting itself.
  *
  * <p>Tokens are only known after a response, so {@link #admit} requires the key's token bucket to
  * have at least one token left and {@link #recordTokens} debits the actual usage afterwards; the
@@ -33,20 +37,22 @@ public final class InMemoryRateLimiter implements RateLimiter {
   private record BucketKey(String keyId, Bucket bucket) {
   }
 
+  /** How often full buckets are swept out. */
+  static final long SWEEP_NANOS = 5_000_000_000L;
+
   private final PlanLimits limits;
   private final LongSupplier ticker;
   private final Clock wallClock;
-  private final Cache<BucketKey, Gcra.State> states;
+  private final ConcurrentHashMap<BucketKey, Gcra.State> states = new ConcurrentHashMap<>();
+  private final Executor sweeper;
+  private final AtomicLong nextSweep;
 
-  private InMemoryRateLimiter(Plans plans, LongSupplier nanoTicker, Clock wallClock) {
+  private InMemoryRateLimiter(Plans plans, LongSupplier nanoTicker, Clock wallClock, Executor sweeper) {
     this.limits = new PlanLimits(Objects.requireNonNull(plans, "plans"));
     this.ticker = Objects.requireNonNull(nanoTicker, "nanoTicker");
     this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
-    this.states = Caffeine.newBuilder()
-        .ticker(ticker::getAsLong)
-        .executor(Runnable::run)
-        .expireAfter(new UntilFull())
-        .build();
+    this.sweeper = Objects.requireNonNull(sweeper, "sweeper");
+    this.nextSweep = new AtomicLong(ticker.getAsLong() + SWEEP_NANOS);
   }
 
   /**
@@ -55,7 +61,12 @@ public final class InMemoryRateLimiter implements RateLimiter {
    * @param wallClock for the epoch-second reset headers
    */
   public static InMemoryRateLimiter create(Plans plans, LongSupplier nanoTicker, Clock wallClock) {
-    return new InMemoryRateLimiter(plans, nanoTicker, wallClock);
+    return new InMemoryRateLimiter(plans, nanoTicker, wallClock, ForkJoinPool.commonPool());
+  }
+
+  /** {@link #create(Plans, LongSupplier, Clock)} whose sweeps run on {@code sweeper}. */
+  static InMemoryRateLimiter create(Plans plans, LongSupplier nanoTicker, Clock wallClock, Executor sweeper) {
+    return new InMemoryRateLimiter(plans, nanoTicker, wallClock, sweeper);
   }
 
   /** With the system's monotonic ticker and UTC clock. */
@@ -90,22 +101,23 @@ public final class InMemoryRateLimiter implements RateLimiter {
 
     Gcra tokenGcra = Plan.tokenMetered(endpointClass) ? pl.tokens() : null;
     Gcra.Decision tokens = tokenGcra == null ? null
-        : tokenGcra.check(states.getIfPresent(new BucketKey(keyId, Bucket.TOKENS)), now);
+        : tokenGcra.check(states.get(new BucketKey(keyId, Bucket.TOKENS)), now);
 
     Gcra requestGcra = pl.requests().get(endpointClass);
     BucketKey requestKey = new BucketKey(keyId, bucket(endpointClass));
     Gcra.Decision requests;
     if (tokens != null && !tokens.allowed()) {
-      requests = requestGcra.check(states.getIfPresent(requestKey), now);
+      requests = requestGcra.check(states.get(requestKey), now);
     } else {
       Gcra.Decision[] out = new Gcra.Decision[1];
-      states.asMap().compute(requestKey, (k, s) -> {
+      states.compute(requestKey, (k, s) -> {
         // read under the key's lock, so that concurrent admissions of a key see the ticker in order
         out[0] = requestGcra.acquire(s, ticker.getAsLong(), 1);
         return out[0].state();
       });
       requests = out[0];
     }
+    sweepWhenDue(now);
     return Admissions.decide(keyId, endpointClass, pl.plan(), requestGcra.limit(), requests,
         pl.tokens().limit(), tokens, wall);
   }
@@ -118,13 +130,43 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
     Gcra gcra = found.get().tokens();
     long now = ticker.getAsLong();
-    states.asMap().compute(new BucketKey(PlanLimits.keyId(principal), Bucket.TOKENS), (k, s) -> gcra.debit(s, now, tokens));
+    states.compute(new BucketKey(PlanLimits.keyId(principal), Bucket.TOKENS), (k, s) -> gcra.debit(s, now, tokens));
   }
 
   /** Buckets currently held (after dropping full ones); for tests and metrics. */
   long trackedBuckets() {
-    states.cleanUp();
-    return states.estimatedSize();
+    sweep(ticker.getAsLong());
+    return states.size();
+  }
+
+  /** Buckets in the map, swept or not. */
+  int heldBuckets() {
+    return states.size();
+  }
+
+  /** Hands a sweep to the sweeper once per {@link #SWEEP_NANOS}: one caller wins the slot. */
+  private void sweepWhenDue(long now) {
+    long due = nextSweep.get();
+    if (now - due >= 0 && nextSweep.compareAndSet(due, now + SWEEP_NANOS)) {
+      sweeper.execute(() -> sweep(ticker.getAsLong()));
+    }
+  }
+
+  /**
+   * Drops the buckets that are full at {@code now}. A bucket updated meanwhile stays: it is removed
+   * only if it still holds the state that was found full.
+   */
+  private void sweep(long now) {
+    states.forEach((k, s) -> {
+      if (full(s, now)) {
+        states.remove(k, s);
+      }
+    });
+  }
+
+  /** Whether a bucket is back to its full burst at {@code now} (a remainder counts as a whole ns more). */
+  private static boolean full(Gcra.State s, long now) {
+    return s.tatNanos() - now + (s.remainder() > 0 ? 1 : 0) < 0;
   }
 
   private static Bucket bucket(EndpointClass c) {
@@ -134,27 +176,5 @@ public final class InMemoryRateLimiter implements RateLimiter {
       case EMBEDDINGS -> Bucket.EMBEDDINGS;
       case NONE -> throw new IllegalArgumentException("NONE is not rate limited");
     };
-  }
-
-  /** Keeps an entry exactly while its bucket is not full (slightly longer: a remainder counts whole ns). */
-  private static final class UntilFull implements Expiry<BucketKey, Gcra.State> {
-    private static long ttl(Gcra.State s, long now) {
-      return Math.max(0, s.tatNanos() - now) + 1 + Math.max(0, s.remainder());
-    }
-
-    @Override
-    public long expireAfterCreate(BucketKey key, Gcra.State value, long currentTime) {
-      return ttl(value, currentTime);
-    }
-
-    @Override
-    public long expireAfterUpdate(BucketKey key, Gcra.State value, long currentTime, long currentDuration) {
-      return ttl(value, currentTime);
-    }
-
-    @Override
-    public long expireAfterRead(BucketKey key, Gcra.State value, long currentTime, long currentDuration) {
-      return currentDuration;
-    }
   }
 }

@@ -309,4 +309,23 @@ class InMemoryRateLimiterTest {
     assertThat(admit(key("debtor", "seven"), EndpointClass.CHAT).headers())
         .containsEntry("X-RateLimit-Remaining-Tokens", "1000");
   }
+
+  @Test
+  void fullBucketsAreSweptOffTheRequestsThreadOncePerPeriod() {
+    List<Runnable> sweeps = new ArrayList<>();
+    InMemoryRateLimiter swept = InMemoryRateLimiter.create(plans, time, time, sweeps::add);
+    for (int i = 0; i < 3; i++) {
+      swept.admitNow(key("k" + i, "free"), EndpointClass.CHAT);
+    }
+    assertThat(sweeps).as("no sweep before its period").isEmpty();
+    time.advanceNanos(InMemoryRateLimiter.SWEEP_NANOS + 6 * SECOND);
+    swept.admitNow(key("new", "free"), EndpointClass.CHAT);
+    swept.admitNow(key("new2", "free"), EndpointClass.CHAT);
+    assertThat(sweeps).as("one sweep handed over, not run by the request").hasSize(1);
+    assertThat(swept.heldBuckets()).isEqualTo(5);
+    sweeps.get(0).run();
+    assertThat(swept.heldBuckets()).as("the three full buckets gone, the two fresh ones kept").isEqualTo(2);
+    assertThat(swept.admitNow(key("k0", "free"), EndpointClass.CHAT).headers())
+        .as("a swept key starts full, as a key never seen").isEqualTo(swept.admitNow(key("never-seen", "free"), EndpointClass.CHAT).headers());
+  }
 }
