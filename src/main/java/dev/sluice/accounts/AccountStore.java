@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import java.util.Arrays;
 
 /**
  * The encrypted account files: one file per account, {@code {dir}/accounts/<id>.enc}, each the
@@ -162,7 +163,7 @@ public class AccountStore implements AutoCloseable {
   String seal(Account account) {
     byte[] json = Json.write(toJson(account)).getBytes(StandardCharsets.UTF_8);
     String sealed = box.seal(json);
-    java.util.Arrays.fill(json, (byte) 0);
+    Arrays.fill(json, (byte) 0);
     return sealed;
   }
 

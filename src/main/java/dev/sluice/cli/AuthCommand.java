@@ -35,6 +35,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import java.util.Locale;
 
 /** {@code sluice auth}: sign ChatGPT accounts in and out, import the Codex CLI's sign-in, show status. */
 @Command(name = "auth", mixinStandardHelpOptions = true,
@@ -267,7 +268,7 @@ public final class AuthCommand implements Runnable {
       ArrayNode arr = Json.MAPPER.createArrayNode();
       for (AccountStatus s : rows) {
         ObjectNode n = arr.addObject().put("id", s.id()).put("email", s.email()).put("plan", s.plan())
-            .put("state", s.state().name().toLowerCase(java.util.Locale.ROOT)).put("state_reason", s.stateReason())
+            .put("state", s.state().name().toLowerCase(Locale.ROOT)).put("state_reason", s.stateReason())
             .put("access_token_expires_at", str(s.accessTokenExpiresAt())).put("last_refresh", str(s.lastRefresh()));
         windowJson(n, "primary", s.primary());
         windowJson(n, "secondary", s.secondary());
@@ -295,7 +296,7 @@ public final class AuthCommand implements Runnable {
       if (w == null) {
         return "unknown";
       }
-      return String.format(java.util.Locale.ROOT, "%.0f%% used", w.usedPercent())
+      return String.format(Locale.ROOT, "%.0f%% used", w.usedPercent())
           + (w.windowMinutes() == null ? "" : " of " + w.windowMinutes() + " min")
           + (w.resetsAt() == null ? "" : ", resets " + when(w.resetsAt(), now));
     }

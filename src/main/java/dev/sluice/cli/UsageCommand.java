@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import java.util.Locale;
 
 /** {@code sluice usage}: a summary table of recorded requests and tokens. */
 @Command(name = "usage", mixinStandardHelpOptions = true,
@@ -57,7 +58,7 @@ public final class UsageCommand implements Callable<Integer> {
         names.put(KeyAuthenticator.CONFIG_KEY_ID, "(auth.downstream_api_key)");
       }
       List<String[]> table = new ArrayList<>();
-      table.add(new String[] {groupBy.label().toUpperCase(java.util.Locale.ROOT), "REQUESTS", "PROMPT",
+      table.add(new String[] {groupBy.label().toUpperCase(Locale.ROOT), "REQUESTS", "PROMPT",
           "COMPLETION", "CACHED", "REASONING", "ERRORS"});
       for (UsageRow r : rows) {
         table.add(row(label(r.group(), names), r));

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * written in batches by a timer. The admin key never authenticates here.
  */
 public final class KeyAuthenticator implements Authenticator, AutoCloseable {
+  private static final HexFormat HEX = HexFormat.of();
   /** The principal id of the fixed config key. */
   public static final String CONFIG_KEY_ID = "config";
   private static final Logger LOG = LoggerFactory.getLogger(KeyAuthenticator.class);
@@ -116,7 +118,7 @@ public final class KeyAuthenticator implements Authenticator, AutoCloseable {
     if (!KeyService.looksLikeKey(presentedKey)) {
       return rejected();
     }
-    String hash = java.util.HexFormat.of().formatHex(presentedHash);
+    String hash = HEX.formatHex(presentedHash);
     Optional<ApiKey> cached = cache.getIfPresent(hash);
     if (cached != null) {
       return decide(cached);

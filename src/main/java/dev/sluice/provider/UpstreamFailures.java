@@ -12,6 +12,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Locale;
 
 /** The one place where upstream trouble becomes a client-visible error. */
 public final class UpstreamFailures {
@@ -36,7 +37,7 @@ public final class UpstreamFailures {
       return ApiError.upstreamUnavailable("upstream closed the connection");
     }
     if (t instanceof io.vertx.core.VertxException && t.getMessage() != null
-        && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("closed")) {
+        && t.getMessage().toLowerCase(Locale.ROOT).contains("closed")) {
       return ApiError.upstreamUnavailable("upstream closed the connection");
     }
     return ApiError.upstreamUnavailable("upstream request failed");

@@ -4,6 +4,7 @@ import dev.sluice.api.EndpointClass;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Collections;
 
 /**
  * A named rate-limit plan.
@@ -26,7 +27,7 @@ public record Plan(String name, Map<EndpointClass, Integer> requestsPerMinute, l
     if (tokensPerMinute < 1) {
       throw new IllegalArgumentException("plan " + name + ": tokens per minute must be >= 1");
     }
-    requestsPerMinute = java.util.Collections.unmodifiableMap(copy);
+    requestsPerMinute = Collections.unmodifiableMap(copy);
   }
 
   /** Convenience constructor: chat, images and embeddings requests per minute, then tokens per minute. */

@@ -48,6 +48,14 @@ public final class RateLimitHeaders {
   private RateLimitHeaders() {
   }
 
+  /**
+   * Whether an upstream's response may carry {@code name} too ({@code Retry-After},
+   * {@code retry-after-ms}); the {@code X-RateLimit-*} names are the limiter's alone.
+   */
+  public static boolean fromUpstreamToo(String name) {
+    return RETRY_AFTER.equalsIgnoreCase(name) || RETRY_AFTER_MS.equalsIgnoreCase(name);
+  }
+
   /** {@code name} as the response carries it: one of {@link #ALL} as a kept {@link AsciiString}, else itself. */
   public static CharSequence wireName(String name) {
     for (int i = 0; i < NAMES.length; i++) {   // the limiter's own constants: found by identity

@@ -339,7 +339,13 @@ public final class RelayHandler {
       out.set(SLUICE_UPSTREAM, served);
     }
     for (Map.Entry<String, String> h : RateLimitHeaders.forContract(ex.contract, ex.limitHeaders).entrySet()) {
-      out.set(RateLimitHeaders.wireName(h.getKey()), Ascii.of(h.getValue()));
+      String name = h.getKey();
+      CharSequence wire = RateLimitHeaders.wireName(name);
+      if (RateLimitHeaders.fromUpstreamToo(name)) {
+        out.set(wire, Ascii.of(h.getValue()));   // the limiter's wait replaces the upstream's
+      } else {
+        out.add(wire, Ascii.of(h.getValue()));   // a name of the limiter's own: nothing to replace
+      }
     }
   }
 

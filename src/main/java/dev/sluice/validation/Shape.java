@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The fields of one object kind, in matrix order, or a union of kinds told apart by a
@@ -98,7 +100,7 @@ final class Shape {
         s = extensions.get(d.textValue());
       }
       if (s == null) {
-        java.util.Set<String> supported = new java.util.LinkedHashSet<>(variants.keySet());
+        Set<String> supported = new LinkedHashSet<>(variants.keySet());
         supported.addAll(extensions.keySet());
         throw t.fail("Invalid value for '" + t.path() + "': '" + Values.echo(d) + "'. Supported values are: "
             + Rule.quoteAll(supported) + ".", discriminatorAnchor);

@@ -3,6 +3,7 @@ package dev.sluice.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.error.ApiError;
 import dev.sluice.error.GatewayException;
+import java.util.Arrays;
 
 /**
  * Per-call state: the request root and the path to the value under test, kept as a small stack
@@ -42,8 +43,8 @@ final class Trace {
 
   private void grow() {
     if (depth == names.length) {
-      names = java.util.Arrays.copyOf(names, depth * 2);
-      indices = java.util.Arrays.copyOf(indices, depth * 2);
+      names = Arrays.copyOf(names, depth * 2);
+      indices = Arrays.copyOf(indices, depth * 2);
     }
   }
 

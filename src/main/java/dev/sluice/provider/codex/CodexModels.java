@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 final class CodexModels {
   /** The Codex backend's models as seed 000's compatibility list, served until the backend answers. */
-  static final java.util.List<String> FALLBACK = java.util.List.of("gpt-5.5", "gpt-5.4", "gpt-5.3-codex",
+  static final List<String> FALLBACK = List.of("gpt-5.5", "gpt-5.4", "gpt-5.3-codex",
       "gpt-5.2-codex", "gpt-5.2", "gpt-5.1-codex", "gpt-5.1-codex-max", "gpt-5.1-codex-mini");
 
   private static final Logger LOG = LoggerFactory.getLogger(CodexModels.class);
