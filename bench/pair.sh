@@ -6,15 +6,16 @@
 #
 #   bench/pair.sh <checkout-A> <checkout-B>     e.g. a worktree of the old commit, and this checkout
 #
-# Each checkout is run through its own ./sluice (built when its sources are newer than its jar; a new
-# jar's first start trains its AOT cache, which slows that run: run the pair twice after a rebuild).
+# Each checkout is run through its own ./sluice (built when its sources are newer than its jar), started
+# once under 5 s of load and stopped first, so that a new jar's AOT cache is trained before the
+# measured start.
 # The fake and wrk come from this checkout. Environment: ROUNDS (10), SLICE seconds (5), WARM seconds
-# per build (40), CONNS per wrk (16). Needs 2 CPUs or more: the builds on the last, the rest on others.
+# per build (60: on a freshly trained AOT cache C2 keeps compiling for about a minute), CONNS per wrk (16). Needs 2 CPUs or more: the builds on the last, the rest on others.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 [ $# -eq 2 ] || { echo "usage: bench/pair.sh <checkout-A> <checkout-B>" >&2; exit 2; }
 dir_a="$(cd "$1" && pwd)"; dir_b="$(cd "$2" && pwd)"
-rounds=${ROUNDS:-10}; slice=${SLICE:-5}; warm=${WARM:-40}; conns=${CONNS:-16}
+rounds=${ROUNDS:-10}; slice=${SLICE:-5}; warm=${WARM:-60}; conns=${CONNS:-16}
 cd "$here"
 source .ci/java-home.sh
 java="$JAVA_HOME/bin/java"
@@ -82,23 +83,32 @@ plans:
 EOF
   key="$(cd "${dir[$v]}" && SLUICE_JAVA_OPTS= ./sluice keys create --config "$work/$v/sluice.yaml" --name bench \
     --plan bench | sed -n 2p)"
-  (cd "${dir[$v]}" && exec "${on_proxy[@]}" ./sluice serve --config "$work/$v/sluice.yaml" > "$work/$v/sluice.log" 2>&1) &
-  pid[$v]=$!
-  pids+=(${pid[$v]})
-  port=""
-  for _ in $(seq 1 1200); do
-    port="$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$work/$v/sluice.log" | head -1)"
-    [ -n "$port" ] && break
-    sleep 0.05
-  done
-  [ -n "$port" ] || { cat "$work/$v/sluice.log" >&2; exit 1; }
-  url[$v]="http://127.0.0.1:$port/v1/chat/completions"
   cat > "$work/$v/req.lua" <<EOF
 wrk.method = "POST"
 wrk.body = '$body'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $key"
 EOF
+  # two starts: the first of a new jar trains its AOT cache (written as it stops), the second is measured
+  for start in train measure; do
+    (cd "${dir[$v]}" && exec "${on_proxy[@]}" ./sluice serve --config "$work/$v/sluice.yaml" > "$work/$v/sluice.log" 2>&1) &
+    pid[$v]=$!
+    pids+=(${pid[$v]})
+    port=""
+    for _ in $(seq 1 1200); do
+      port="$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$work/$v/sluice.log" | head -1)"
+      [ -n "$port" ] && break
+      sleep 0.05
+    done
+    [ -n "$port" ] || { cat "$work/$v/sluice.log" >&2; exit 1; }
+    url[$v]="http://127.0.0.1:$port/v1/chat/completions"
+    if [ $start = train ]; then
+      # 5 s of load, so that the method profiles the cache keeps are the hot path's (a cache trained
+      # by one request leaves C2 recompiling for minutes in the measured start)
+      "${on_load[@]}" wrk -t1 -c16 -d5s -s "$work/$v/req.lua" "${url[$v]}" > /dev/null
+      kill "${pid[$v]}"; wait "${pid[$v]}" 2>/dev/null || true
+    fi
+  done
   echo "pair: $v = ${dir[$v]} ($(git -C "${dir[$v]}" log --oneline -1 2>/dev/null | cut -c1-60))" >&2
 done
 
