@@ -10,7 +10,8 @@
 # once under 5 s of load and stopped first, so that a new jar's AOT cache is trained before the
 # measured start.
 # The fake and wrk come from this checkout. Environment: ROUNDS (10), SLICE seconds (5), WARM seconds
-# per build (60: on a freshly trained AOT cache C2 keeps compiling for about a minute), CONNS per wrk (16). Needs 2 CPUs or more: the builds on the last, the rest on others.
+# per build (60: on a freshly trained AOT cache C2 keeps compiling for about a minute), CONNS per wrk
+# (16). Needs 2 CPUs or more: the builds on the last, the rest on the others.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 [ $# -eq 2 ] || { echo "usage: bench/pair.sh <checkout-A> <checkout-B>" >&2; exit 2; }
