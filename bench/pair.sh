@@ -19,6 +19,7 @@ dir_a="$(cd "$1" && pwd)"; dir_b="$(cd "$2" && pwd)"
 rounds=${ROUNDS:-10}; slice=${SLICE:-5}; warm=${WARM:-60}; conns=${CONNS:-16}
 cd "$here"
 source .ci/java-home.sh
+source bench/lib.sh
 java="$JAVA_HOME/bin/java"
 ncpu=$(nproc)
 (( ncpu >= 2 )) || { echo "bench/pair.sh: needs 2 CPUs or more" >&2; exit 1; }
@@ -64,32 +65,10 @@ declare -A dir pid url
 dir[A]="$dir_a"; dir[B]="$dir_b"
 for v in A B; do
   mkdir -p "$work/$v"
-  cat > "$work/$v/sluice.yaml" <<EOF
-server:
-  listen: "127.0.0.1:0"
-storage:
-  url: "jdbc:sqlite:$work/$v/sluice.db"
-upstream:
-  mode: openai_api
-  base_url: "$fake"
-  api_key: "upstream-secret"
-accounts:
-  dir: "$work/$v/accounts"
-plans:
-  bench:
-    chat_rpm: 30000000
-    images_rpm: 1000
-    embeddings_rpm: 1000
-    tpm: 30000000
-EOF
+  bench_config "$work/$v/sluice.yaml" "$work/$v" "$fake"
   key="$(cd "${dir[$v]}" && SLUICE_JAVA_OPTS= ./sluice keys create --config "$work/$v/sluice.yaml" --name bench \
     --plan bench | sed -n 2p)"
-  cat > "$work/$v/req.lua" <<EOF
-wrk.method = "POST"
-wrk.body = '$body'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $key"
-EOF
+  bench_lua "$work/$v/req.lua" "$body" "$key"
   # two starts: the first of a new jar trains its AOT cache (written as it stops), the second is measured
   for start in train measure; do
     (cd "${dir[$v]}" && exec "${on_proxy[@]}" ./sluice serve --config "$work/$v/sluice.yaml" > "$work/$v/sluice.log" 2>&1) &

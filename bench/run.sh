@@ -12,6 +12,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 source .ci/java-home.sh
+source bench/lib.sh
 java="$JAVA_HOME/bin/java"
 
 mode=full
@@ -136,24 +137,7 @@ nginx_pids() { echo "$npid" $(pgrep -P "$npid"); }
 log "nginx at $nginx_url (pid $npid)"
 
 # ---- Sluice: config, key, start ----
-cat > "$work/sluice.yaml" <<EOF
-server:
-  listen: "127.0.0.1:0"
-storage:
-  url: "jdbc:sqlite:$work/sluice.db"
-upstream:
-  mode: openai_api
-  base_url: "$fake"
-  api_key: "upstream-secret"
-accounts:
-  dir: "$work/accounts"
-plans:
-  bench:
-    chat_rpm: 30000000
-    images_rpm: 1000
-    embeddings_rpm: 1000
-    tpm: 30000000
-EOF
+bench_config "$work/sluice.yaml" "$work" "$fake"
 key="$(SLUICE_JAVA_OPTS= ./sluice keys create --config "$work/sluice.yaml" --name bench --plan bench | sed -n 2p)"
 [ -n "$key" ] || { log "could not create a key"; exit 1; }
 
@@ -209,14 +193,7 @@ fi
 } > "$res/startup.properties"
 log "Sluice at $sluice (pid $spid): $(tr '\n' ' ' < "$res/startup.properties")"
 
-lua() {
-  cat > "$work/$1.lua" <<EOF
-wrk.method = "POST"
-wrk.body = '$body'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $2"
-EOF
-}
+lua() { bench_lua "$work/$1.lua" "$body" "$2"; }
 lua direct upstream-secret
 lua sluice "$key"
 wrk_run() { "${on_load[@]}" wrk -t1 -c32 -d"$2"s --latency -s "$work/$1.lua" "$3/v1/chat/completions"; }

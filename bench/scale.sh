@@ -16,6 +16,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 source .ci/java-home.sh
+source bench/lib.sh
 java="$JAVA_HOME/bin/java"
 dur="${BENCH_DURATION:-10}"
 warmup="${BENCH_WARMUP:-15}"
@@ -118,12 +119,7 @@ limited="$(grep -c '^429$' "$work/limits.txt" || true)"
 log "limits: $admitted admitted, $limited limited"
 
 # ---- throughput: the same load through nginx with 1 and with 3 instances behind it ----
-cat > "$work/chat.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '$body'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $key"
-LUA
+bench_lua "$work/chat.lua" "$body" "$key"
 run_wrk() { wrk -t2 -c64 -d"$2"s --timeout 10s --latency -s "$work/chat.lua" "http://127.0.0.1:$1/v1/chat/completions"; }
 rps() { sed -n 's/^Requests\/sec: *//p' "$1"; }
 p99() { sed -n 's/^ *99% *//p' "$1"; }
