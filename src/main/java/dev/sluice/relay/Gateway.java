@@ -322,6 +322,9 @@ public final class Gateway {
    * itself or below it), the last listed winning as the routes did; null outside every base path.
    */
   static ApiContract contractOf(String path) {
+    if (path == null) {
+      return null;
+    }
     ApiContract found = null;
     for (ApiContract contract : CONTRACTS) {
       for (String base : contract.basePaths()) {
