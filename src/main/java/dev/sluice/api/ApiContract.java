@@ -31,4 +31,25 @@ public enum ApiContract {
   public List<String> basePaths() {
     return basePaths;
   }
+
+  private static final ApiContract[] ALL = values();
+
+  /**
+   * The contract whose base path {@code path} is under (the base itself or below it, as a route
+   * {@code base/*} matches), the last listed winning; null outside every base path.
+   */
+  public static ApiContract ofPath(String path) {
+    if (path == null) {
+      return null;
+    }
+    ApiContract found = null;
+    for (ApiContract contract : ALL) {
+      for (String base : contract.basePaths) {
+        if (path.startsWith(base) && (path.length() == base.length() || path.charAt(base.length()) == '/')) {
+          found = contract;
+        }
+      }
+    }
+    return found;
+  }
 }

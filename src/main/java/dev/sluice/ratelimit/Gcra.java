@@ -18,6 +18,13 @@ public final class Gcra {
    * @param remainder fraction of a nanosecond to add to {@code tatNanos}, in units of 1/limit ns
    */
   public record State(long tatNanos, long remainder) {
+    /**
+     * Whether the bucket is back to its full burst at {@code now}, the same as holding no state
+     * (a remainder counts as one nanosecond more, as in {@link Gcra#untilFull}).
+     */
+    public boolean fullAt(long now) {
+      return tatNanos - now + (remainder > 0 ? 1 : 0) < 0;
+    }
   }
 
   /**

@@ -158,15 +158,10 @@ public final class InMemoryRateLimiter implements RateLimiter {
    */
   private void sweep(long now) {
     states.forEach((k, s) -> {
-      if (full(s, now)) {
+      if (s.fullAt(now)) {
         states.remove(k, s);
       }
     });
-  }
-
-  /** Whether a bucket is back to its full burst at {@code now} (a remainder counts as a whole ns more). */
-  private static boolean full(Gcra.State s, long now) {
-    return s.tatNanos() - now + (s.remainder() > 0 ? 1 : 0) < 0;
   }
 
   private static Bucket bucket(EndpointClass c) {

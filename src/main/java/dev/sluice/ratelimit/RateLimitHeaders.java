@@ -58,12 +58,7 @@ public final class RateLimitHeaders {
 
   /** {@code name} as the response carries it: one of {@link #ALL} as a kept {@link AsciiString}, else itself. */
   public static CharSequence wireName(String name) {
-    for (int i = 0; i < NAMES.length; i++) {   // the limiter's own constants: found by identity
-      if (NAMES[i] == name) {
-        return WIRE_NAMES[i];
-      }
-    }
-    for (int i = 0; i < NAMES.length; i++) {
+    for (int i = 0; i < NAMES.length; i++) {   // equals tries identity first: the limiter's constants
       if (NAMES[i].equals(name)) {
         return WIRE_NAMES[i];
       }

@@ -171,7 +171,7 @@ public final class Gateway {
     router.route().handler(ctx -> {
       requestId(ctx);
       closeWhileDraining(ctx, inFlight);
-      ApiContract contract = contractOf(ctx.normalizedPath());
+      ApiContract contract = ApiContract.ofPath(ctx.normalizedPath());
       if (contract != null) {
         ctx.put(RelayHandler.CONTRACT, contract);
       }
@@ -316,27 +316,6 @@ public final class Gateway {
     ctx.put(RelayHandler.REQUEST_ID, id);
     ctx.response().headers().set(X_REQUEST_ID, Ascii.of(id));
   }
-
-  /**
-   * The contract whose base path {@code path} is under (as a route {@code base/*} matches: the base
-   * itself or below it), the last listed winning as the routes did; null outside every base path.
-   */
-  static ApiContract contractOf(String path) {
-    if (path == null) {
-      return null;
-    }
-    ApiContract found = null;
-    for (ApiContract contract : CONTRACTS) {
-      for (String base : contract.basePaths()) {
-        if (path.startsWith(base) && (path.length() == base.length() || path.charAt(base.length()) == '/')) {
-          found = contract;
-        }
-      }
-    }
-    return found;
-  }
-
-  private static final ApiContract[] CONTRACTS = ApiContract.values();
 
   private static void docs(RoutingContext ctx) {
     String page = ctx.pathParam("page");

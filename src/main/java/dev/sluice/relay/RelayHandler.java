@@ -349,9 +349,9 @@ public final class RelayHandler {
     }
   }
 
-  static final CharSequence SLUICE_UPSTREAM = HttpHeaders.createOptimized("x-sluice-upstream");
-  private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
-  private static final CharSequence RETRY_AFTER_MS = HttpHeaders.createOptimized("retry-after-ms");
+  private static final CharSequence SLUICE_UPSTREAM = HttpHeaders.createOptimized("x-sluice-upstream");
+  private static final CharSequence RETRY_AFTER = RateLimitHeaders.wireName(RateLimitHeaders.RETRY_AFTER);
+  private static final CharSequence RETRY_AFTER_MS = RateLimitHeaders.wireName(RateLimitHeaders.RETRY_AFTER_MS);
   private static final CharSequence UPSTREAM_REQUEST_ID = HttpHeaders.createOptimized("X-Upstream-Request-ID");
 
   /**
