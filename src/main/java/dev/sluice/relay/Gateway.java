@@ -20,9 +20,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import io.vertx.core.VerticleBase;
 import java.util.ArrayList;
@@ -63,10 +65,14 @@ public final class Gateway {
     return servers.get(0).actualPort();
   }
 
-  /** Stops accepting connections and lets requests in flight finish, up to the grace period. */
-  public Future<Void> shutdown(java.time.Duration grace) {
+  /**
+   * Stops accepting connections and lets requests in flight finish, up to the grace period. A
+   * connection accepted as the listener closes is closed unread (see {@link HttpGuard#install}).
+   */
+  public Future<Void> shutdown(Duration grace) {
+    inFlight.stopAccepting();
     return Future.all(servers.stream()
-        .map(s -> s.shutdown(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).toList()).mapEmpty();
+        .map(s -> s.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS)).toList()).mapEmpty();
   }
 
   /**
@@ -131,7 +137,7 @@ public final class Gateway {
           // there): Vert.x then writes straight to the channel instead of through a queue per
           // connection (a 1,025-slot array each, 4 KB of heap per open connection).
           .setStrictThreadMode(true);
-      return HttpGuard.install(vertx.createHttpServer(options), services.errors(), timeouts)
+      return HttpGuard.install(vertx.createHttpServer(options), services.errors(), timeouts, inFlight::stopping)
           .requestHandler(router).listen().onSuccess(servers::add);
     }
   }

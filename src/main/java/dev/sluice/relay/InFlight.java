@@ -19,6 +19,7 @@ public final class InFlight {
   private final Set<Request> live = ConcurrentHashMap.newKeySet();
   private int count;
   private volatile boolean draining;
+  private volatile boolean stopping;
 
   /** From now on {@code /healthz} answers 503 draining (a stop has begun); requests are still served. */
   public void startDraining() {
@@ -27,6 +28,16 @@ public final class InFlight {
 
   public boolean draining() {
     return draining;
+  }
+
+  /** From now on a new connection is closed before its request is read: the listener is closing. */
+  public void stopAccepting() {
+    draining = true;
+    stopping = true;
+  }
+
+  public boolean stopping() {
+    return stopping;
   }
 
   void enter(Request r) {
