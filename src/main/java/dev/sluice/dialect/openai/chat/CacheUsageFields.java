@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.json.Json;
+import dev.sluice.json.JsonScan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -84,6 +85,10 @@ public final class CacheUsageFields {
    * {@link #edit(byte[])} of the {@code length} bytes at {@code offset} (a network buffer's backing
    * array, read in place). When nothing changes, the body returned is {@code json} itself, so the
    * caller can keep its buffer; otherwise a new array of the edited body alone.
+   *
+   * <p>The top-level members are found by walking the bytes ({@link JsonScan}); only the {@code usage}
+   * object is parsed. A body the walk does not take as it expects (a member name with an escape in
+   * it, text after the object, anything not JSON) goes to a JSON parser instead, which decides.
    */
   public static Edited edit(byte[] json, int offset, int length) {
     if (length == 0 || json[offset] != '{') {
@@ -92,8 +97,66 @@ public final class CacheUsageFields {
     int end = offset + length;
     int fpStart = -1;
     int fpEnd = -1;
+    int usageStart = -1;
+    int usageEnd = -1;
+    int i = JsonScan.skipSpace(json, offset + 1, end);
+    if (i < end && json[i] == '}') {
+      i++;
+    } else {
+      while (true) {
+        int nameEnd = JsonScan.skipString(json, i, end);
+        if (nameEnd == JsonScan.NONE || JsonScan.hasEscape(json, i, nameEnd)) {
+          return editByParser(json, offset, length);
+        }
+        int colon = JsonScan.skipSpace(json, nameEnd, end);
+        if (colon >= end || json[colon] != ':') {
+          return editByParser(json, offset, length);
+        }
+        int value = JsonScan.skipSpace(json, colon + 1, end);
+        int valueEnd = JsonScan.skipValue(json, value, end);
+        if (valueEnd == JsonScan.NONE) {
+          return editByParser(json, offset, length);
+        }
+        if (fpStart < 0 && JsonScan.nameIs(json, i, nameEnd, FINGERPRINT)) {
+          fpStart = i;
+          fpEnd = valueEnd;
+        } else if (usageStart < 0 && json[value] == '{' && JsonScan.nameIs(json, i, nameEnd, "usage")) {
+          usageStart = value;
+          usageEnd = valueEnd;
+        }
+        int after = JsonScan.skipSpace(json, valueEnd, end);
+        if (after < end && json[after] == ',') {
+          i = JsonScan.skipSpace(json, after + 1, end);
+        } else if (after < end && json[after] == '}') {
+          i = after + 1;
+          break;
+        } else {
+          return editByParser(json, offset, length);
+        }
+      }
+    }
+    if (JsonScan.skipSpace(json, i, end) != end) {
+      return editByParser(json, offset, length);
+    }
+    JsonNode usage = null;
+    if (usageStart >= 0) {
+      try {
+        usage = Json.parse(json, usageStart, usageEnd - usageStart);
+      } catch (IOException | RuntimeException e) {
+        return editByParser(json, offset, length);
+      }
+    }
+    return splice(json, offset, length, fpStart, fpEnd, usage, usageEnd - 1);
+  }
+
+  /** {@link #edit(byte[], int, int)} with a streaming parser: the top-level members as tokens. */
+  static Edited editByParser(byte[] json, int offset, int length) {
+    if (length == 0 || json[offset] != '{') {
+      return new Edited(json, null);
+    }
+    int fpStart = -1;
+    int fpEnd = -1;
     int usageClose = -1;
-    boolean usageEmpty = false;
     JsonNode usage = null;
     try (JsonParser p = Json.MAPPER.getFactory().createParser(json, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -111,7 +174,6 @@ public final class CacheUsageFields {
         } else if ("usage".equals(name) && value == JsonToken.START_OBJECT && usage == null) {
           usage = Json.readValue(p);
           usageClose = offset + (int) p.currentTokenLocation().getByteOffset();
-          usageEmpty = usage.isEmpty();
         } else {
           p.skipChildren();
         }
@@ -122,7 +184,17 @@ public final class CacheUsageFields {
     } catch (IOException | RuntimeException e) {
       return new Edited(json, null);
     }
-    byte[] insert = usage == null ? NOTHING : missingFields(usage, usageEmpty).getBytes(StandardCharsets.UTF_8);
+    return splice(json, offset, length, fpStart, fpEnd, usage, usageClose);
+  }
+
+  /**
+   * The body with the member at {@code [fpStart, fpEnd)} cut out (none when {@code fpStart < 0}) and
+   * the cache fields {@code usage} lacks inserted before its closing brace at {@code usageClose}.
+   */
+  private static Edited splice(byte[] json, int offset, int length, int fpStart, int fpEnd, JsonNode usage,
+                               int usageClose) {
+    int end = offset + length;
+    byte[] insert = usage == null ? NOTHING : missingFields(usage, usage.isEmpty()).getBytes(StandardCharsets.UTF_8);
     if (fpStart < 0 && insert.length == 0) {
       return new Edited(json, usage);
     }

@@ -116,4 +116,47 @@ class CacheUsageFieldsTest {
     byte[] truncated = "{\"usage\":{\"prompt_tokens\":1}".getBytes(StandardCharsets.UTF_8);
     assertThat(CacheUsageFields.edit(truncated).body()).isSameAs(truncated);
   }
+
+  /**
+   * The byte walk and the streaming parser give the same body and usage for every body above, each
+   * cut short at every byte, with each byte left out in turn, and with escapes and text after the
+   * object: what the walk does not take as it expects goes to the parser.
+   */
+  @Test
+  void theByteWalkAgreesWithTheParserOnWholeBrokenAndOddBodies() throws Exception {
+    String usage = "{\"prompt_tokens\":9,\"completion_tokens\":2,\"prompt_tokens_details\":{\"cached_tokens\":4}}";
+    String[] bodies = {
+        "{\"id\":\"a\",\"system_fingerprint\":\"fp\",\"choices\":[{\"message\":{\"content\":\"usage }\"}}],\"usage\":" + usage + "}",
+        "{ \"system_fingerprint\" : \"f\\\"p\" , \"usage\" : { } , \"id\" : -1.5e3 }",
+        "{\"us\\u0061ge\":" + usage + ",\"system_fingerprint\":null}",
+        "{\"usage\":" + usage + "} trailing",
+        "{\"usage\":" + usage + ",\"usage\":{\"prompt_tokens\":1},\"system_fingerprint\":1,\"system_fingerprint\":2}",
+        "{\"usage\":[1],\"n\":[true,false,null,{}],\"o\":{\"usage\":{}}}",
+    };
+    int checked = 0;
+    for (String b : bodies) {
+      byte[] whole = b.getBytes(StandardCharsets.UTF_8);
+      for (int cut = 0; cut <= whole.length; cut++) {
+        agree(java.util.Arrays.copyOf(whole, cut));
+        byte[] without = new byte[whole.length - (cut < whole.length ? 1 : 0)];
+        System.arraycopy(whole, 0, without, 0, Math.min(cut, without.length));
+        if (cut < whole.length) {
+          System.arraycopy(whole, cut + 1, without, cut, whole.length - cut - 1);
+        }
+        agree(without);
+        checked += 2;
+      }
+    }
+    assertThat(checked).isGreaterThan(1000);
+  }
+
+  private static void agree(byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    CacheUsageFields.Edited walked = CacheUsageFields.edit(body, 0, body.length);
+    CacheUsageFields.Edited parsed = CacheUsageFields.editByParser(body, 0, body.length);
+    assertThat(new String(walked.body(), StandardCharsets.UTF_8)).as(text)
+        .isEqualTo(new String(parsed.body(), StandardCharsets.UTF_8));
+    assertThat(walked.body() == body).as(text + ": unchanged, same array").isEqualTo(parsed.body() == body);
+    assertThat(walked.usage()).as(text).isEqualTo(parsed.usage());
+  }
 }
