@@ -17,7 +17,7 @@ public record Admission(boolean admitted, Map<String, String> headers, long retr
   public static final Admission UNLIMITED = new Admission(true, Map.of(), 0);
 
   public Admission {
-    headers = headers == null ? Map.of() : Map.copyOf(headers);
+    headers = headers == null ? Map.of() : LimitHeaders.copyOf(headers);
   }
 
   public Admission(boolean admitted, Map<String, String> headers, long retryAfterSeconds) {

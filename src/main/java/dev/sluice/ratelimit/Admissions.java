@@ -2,7 +2,6 @@ package dev.sluice.ratelimit;
 
 import dev.sluice.api.EndpointClass;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +25,7 @@ final class Admissions {
    */
   static Admission decide(String keyId, EndpointClass endpointClass, Plan plan, long requestLimit,
                           Gcra.Decision requests, long tokenLimit, Gcra.Decision tokens, Instant wall) {
-    var headers = new LinkedHashMap<String, String>();
+    var headers = new LimitHeaders.Builder(tokens != null ? 9 : 5);
     headers.put(RateLimitHeaders.LIMIT_REQUESTS, Long.toString(requestLimit));
     headers.put(RateLimitHeaders.REMAINING_REQUESTS, Long.toString(requests.remaining()));
     headers.put(RateLimitHeaders.RESET_REQUESTS, RateLimitHeaders.duration(requests.resetNanos()));
@@ -45,7 +44,7 @@ final class Admissions {
         LOG.debug("admitted key {} on {} (plan {}): {} requests left this minute", keyId, endpointClass,
             plan.name(), requests.remaining());
       }
-      return new Admission(true, headers, 0);
+      return new Admission(true, headers.build(), 0);
     }
     long waitNanos = Math.max(requestsBlocked ? requests.retryAfterNanos() : 0,
         tokensBlocked ? tokens.retryAfterNanos() : 0);
@@ -58,7 +57,7 @@ final class Admissions {
         ? "Rate limit reached for requests per min (RPM) on " + className + " endpoints: Limit "
             + requestLimit + ", Remaining 0." + again
         : "Rate limit reached for tokens per min (TPM): Limit " + tokenLimit + ", Remaining 0." + again;
-    return new Admission(false, headers, RateLimitHeaders.ceilSeconds(waitNanos), message);
+    return new Admission(false, headers.build(), RateLimitHeaders.ceilSeconds(waitNanos), message);
   }
 
   private static long epochSecondsAfter(Instant wall, long nanos) {

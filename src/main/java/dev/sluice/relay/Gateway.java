@@ -199,7 +199,7 @@ public final class Gateway {
           bodyIsNotAForm(ctx);
         });
         router.post(prefix + "/" + e.path())
-            .handler(BodyHandler.create(false).setBodyLimit(services.maxBodyBytes()))
+            .handler(BodyHandler.create(false).setBodyLimit(services.maxBodyBytes()).setPreallocateBodyBuffer(true))
             .handler(ctx -> relay.handle(ctx, e));
       }
       for (String u : UNSUPPORTED) {
@@ -252,7 +252,7 @@ public final class Gateway {
       ctx.put(RelayHandler.ENDPOINT, e);
       bodyIsNotAForm(ctx);
     });
-    router.postWithRegex(generate).handler(BodyHandler.create(false).setBodyLimit(services.maxBodyBytes()))
+    router.postWithRegex(generate).handler(BodyHandler.create(false).setBodyLimit(services.maxBodyBytes()).setPreallocateBodyBuffer(true))
         .handler(ctx -> relay.handle(ctx, ctx.get(RelayHandler.ENDPOINT)));
   }
 

@@ -20,7 +20,9 @@ import java.util.Map;
  *
  * <p>{@link #relayed} is called per client event and only copies the text values of the members that
  * carry generated output ({@code content}, {@code delta}, {@code arguments}, {@code reasoning_content}
- * and {@code refusal}); tokens are counted once, when asked.
+ * and {@code refusal}); tokens are counted when asked, and as the text grows past {@link #HELD_CHARS}
+ * (up to its last white space, where the tokenizer splits too), so that a long answer holds a few
+ * kilobytes per stream rather than all its text.
  */
 public final class TokenEstimate {
   private static final byte[][] OPENAI_KEYS = {
@@ -32,8 +34,13 @@ public final class TokenEstimate {
   /** Gemini's parts: {@code text} (thoughts included); function call arguments arrive as objects. */
   private static final byte[][] GEMINI_KEYS = {bytes("\"text\"")};
 
+  /** Output text held before its tokens are counted and it is let go. */
+  static final int HELD_CHARS = 4096;
+
   private final StringBuilder text = new StringBuilder();
   private final byte[][] keys;
+  /** Tokens of the text already let go. */
+  private long counted;
 
   /** For the events of an OpenAI-dialect stream. */
   public TokenEstimate() {
@@ -74,6 +81,30 @@ public final class TokenEstimate {
       }
       i = close + 1;
     }
+    if (text.length() > HELD_CHARS) {
+      countHeld();
+    }
+  }
+
+  /** Counts the text up to its last white space past half of {@link #HELD_CHARS} (else all but a split pair) and lets it go. */
+  private void countHeld() {
+    int cut = text.length();
+    for (int k = cut - 1; k >= HELD_CHARS / 2; k--) {
+      if (Character.isWhitespace(text.charAt(k))) {
+        cut = k;
+        break;
+      }
+    }
+    if (cut == text.length() && Character.isHighSurrogate(text.charAt(cut - 1))) {
+      cut--;
+    }
+    counted += count(text.subSequence(0, cut));
+    text.delete(0, cut);
+  }
+
+  /** Characters of output text held now (for tests). */
+  int heldChars() {
+    return text.length();
   }
 
   /** Whether {@code b[from, to)}, a quoted name, is one of this dialect's output keys. */
@@ -98,12 +129,12 @@ public final class TokenEstimate {
 
   /** Whether any output text was relayed. */
   public boolean hasText() {
-    return !text.isEmpty();
+    return counted > 0 || !text.isEmpty();
   }
 
   /** Tokens of the output text relayed so far. */
   public long completionTokens() {
-    return count(text);
+    return counted + count(text);
   }
 
   /** Tokens of every string value under the prompt-carrying members of a request body. */

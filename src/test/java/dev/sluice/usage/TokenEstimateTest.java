@@ -1,6 +1,7 @@
 package dev.sluice.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Percentage.withPercentage;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
@@ -50,5 +51,26 @@ class TokenEstimateTest {
         "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello world\"}]}"));
     assertThat(n).isBetween(2L, 3L);
     assertThat(TokenEstimate.promptTokens(null)).isZero();
+  }
+
+  /** A long answer: the count stays that of its whole text, and the text held stays a few kilobytes. */
+  @Test
+  void aLongAnswerIsCountedAsItGoesAndNotHeldWhole() {
+    TokenEstimate t = new TokenEstimate();
+    StringBuilder whole = new StringBuilder();
+    String[] words = {"The", " gateway", " relays", " every", " event,", " naïve", " 東京", " 42", "\n"};
+    int maxHeld = 0;
+    for (int i = 0; i < 20_000; i++) {
+      String piece = words[i % words.length] + (i % 7 == 0 ? " x" + i : "");
+      whole.append(piece);
+      String escaped = piece.replace("\n", "\\n");
+      t.relayed(event("{\"choices\":[{\"delta\":{\"content\":\"" + escaped + "\"}}]}"));
+      maxHeld = Math.max(maxHeld, t.heldChars());
+    }
+    long exact = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE)
+        .countTokensOrdinary(whole.toString());
+    assertThat(whole.length()).isGreaterThan(100_000);
+    assertThat(maxHeld).isLessThanOrEqualTo(TokenEstimate.HELD_CHARS + 64);
+    assertThat((double) t.completionTokens()).isCloseTo(exact, withPercentage(0.5));
   }
 }
