@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  */
 public final class SseParser {
   private final Consumer<SseEvent> sink;
-  private byte[] line = new byte[256];
+  /** A line the last chunk ended inside of (null until one does): the rest comes with the next. */
+  private byte[] line;
   private int lineLength;
   private boolean lastWasCr;
   private boolean atStart = true;
@@ -28,39 +29,52 @@ public final class SseParser {
     this.sink = sink;
   }
 
-  /** Feeds the next bytes of the stream. */
+  /**
+   * Feeds the next bytes of the stream. A line that lies whole in {@code bytes} is read where it is;
+   * only one a chunk ends inside of is copied, to be completed by the next.
+   */
   public void feed(byte[] bytes, int offset, int length) {
     int end = offset + length;
-    for (int i = offset; i < end; i++) {
+    int i = offset;
+    while (atStart && i < end) {
       byte b = bytes[i];
-      if (atStart) {
-        if (b == BOM[bomMatched]) {
-          if (++bomMatched == BOM.length) {
-            atStart = false;
-          }
-          continue;
+      if (b == BOM[bomMatched]) {
+        i++;
+        if (++bomMatched == BOM.length) {
+          atStart = false;
         }
-        atStart = false;
-        if (bomMatched > 0) {
-          // a partial BOM was not a BOM: keep its bytes
-          for (int k = 0; k < bomMatched; k++) {
-            append(BOM[k]);
-          }
-        }
+        continue;
       }
-      if (b == '\n') {
-        if (lastWasCr) {
-          lastWasCr = false;
-          continue;
-        }
-        endLine();
-      } else if (b == '\r') {
-        lastWasCr = true;
-        endLine();
-      } else {
+      atStart = false;
+      // a partial BOM was not a BOM: keep its bytes
+      keep(BOM, 0, bomMatched);
+    }
+    while (i < end) {
+      if (lastWasCr) {
         lastWasCr = false;
-        append(b);
+        if (bytes[i] == '\n') {
+          i++;
+          continue;
+        }
       }
+      int j = i;
+      while (j < end && bytes[j] != '\n' && bytes[j] != '\r') {
+        j++;
+      }
+      if (j == end) {
+        keep(bytes, i, end - i);
+        return;
+      }
+      if (lineLength == 0) {
+        line(bytes, i, j - i);
+      } else {
+        keep(bytes, i, j - i);
+        int n = lineLength;
+        lineLength = 0;
+        line(line, 0, n);
+      }
+      lastWasCr = bytes[j] == '\r';
+      i = j + 1;
     }
   }
 
@@ -74,73 +88,79 @@ public final class SseParser {
    */
   public void flush() {
     if (lineLength > 0) {
-      endLine();
+      int n = lineLength;
+      lineLength = 0;
+      line(line, 0, n);
     }
     dispatch();
   }
 
   private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+  private static final byte[] DATA = {'d', 'a', 't', 'a'};
+  private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
+  private static final byte[] ID = {'i', 'd'};
 
-  private void append(byte b) {
-    if (lineLength == line.length) {
-      line = Arrays.copyOf(line, line.length * 2);
+  /** Appends {@code bytes[from, from + n)} to the line a chunk ended inside of. */
+  private void keep(byte[] bytes, int from, int n) {
+    if (n == 0) {
+      return;
     }
-    line[lineLength++] = b;
+    if (line == null) {
+      line = new byte[Math.max(64, n)];
+    } else if (lineLength + n > line.length) {
+      line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + n));
+    }
+    System.arraycopy(bytes, from, line, lineLength, n);
+    lineLength += n;
   }
 
-  private void endLine() {
-    if (lineLength == 0) {
+  /** One line, without its line end, at {@code b[off, off + len)}. */
+  private void line(byte[] b, int off, int len) {
+    if (len == 0) {
       dispatch();
       return;
     }
-    if (line[0] == ':') {
-      lineLength = 0;
+    if (b[off] == ':') {
       return;
     }
+    int end = off + len;
     int colon = -1;
-    for (int i = 0; i < lineLength; i++) {
-      if (line[i] == ':') {
+    for (int i = off; i < end; i++) {
+      if (b[i] == ':') {
         colon = i;
         break;
       }
     }
-    String field;
-    String value;
-    if (colon < 0) {
-      field = new String(line, 0, lineLength, StandardCharsets.UTF_8);
-      value = "";
-    } else {
-      field = new String(line, 0, colon, StandardCharsets.UTF_8);
-      int start = colon + 1;
-      if (start < lineLength && line[start] == ' ') {
-        start++;
-      }
-      value = new String(line, start, lineLength - start, StandardCharsets.UTF_8);
+    int nameEnd = colon < 0 ? end : colon;
+    int start = colon < 0 ? end : colon + 1;
+    if (start < end && b[start] == ' ') {
+      start++;
     }
-    lineLength = 0;
-    switch (field) {
-      case "data" -> {
-        if (hasData) {
-          data.append('\n').append(value);
-        } else {
-          if (data == null) {
-            data = new StringBuilder(Math.max(16, value.length()));
-          }
-          data.setLength(0);
-          data.append(value);
-          hasData = true;
+    if (is(b, off, nameEnd, DATA)) {
+      String value = new String(b, start, end - start, StandardCharsets.UTF_8);
+      if (hasData) {
+        data.append('\n').append(value);
+      } else {
+        if (data == null) {
+          data = new StringBuilder(Math.max(16, value.length()));
         }
+        data.setLength(0);
+        data.append(value);
+        hasData = true;
       }
-      case "event" -> eventName = value;
-      case "id" -> {
-        if (value.indexOf('\0') < 0) {
-          lastId = value;
-        }
-      }
-      default -> {
-        // "retry" and unknown fields are ignored
+    } else if (is(b, off, nameEnd, EVENT)) {
+      eventName = new String(b, start, end - start, StandardCharsets.UTF_8);
+    } else if (is(b, off, nameEnd, ID)) {
+      String value = new String(b, start, end - start, StandardCharsets.UTF_8);
+      if (value.indexOf('\0') < 0) {
+        lastId = value;
       }
     }
+    // "retry" and unknown fields are ignored
+  }
+
+  private static boolean is(byte[] b, int from, int to, byte[] name) {
+    return to - from == name.length && Arrays.equals(b, from, to, name, 0, name.length);
   }
 
   private void dispatch() {
