@@ -140,10 +140,13 @@ public final class CacheUsageFields {
     }
     JsonNode usage = null;
     if (usageStart >= 0) {
-      try {
-        usage = Json.parse(json, usageStart, usageEnd - usageStart);
-      } catch (IOException | RuntimeException e) {
-        return editByParser(json, offset, length);
+      usage = JsonScan.smallObject(json, usageStart, usageEnd, Json.MAPPER.getNodeFactory());
+      if (usage == null) {
+        try {
+          usage = Json.parse(json, usageStart, usageEnd - usageStart);
+        } catch (IOException | RuntimeException e) {
+          return editByParser(json, offset, length);
+        }
       }
     }
     return splice(json, offset, length, fpStart, fpEnd, usage, usageEnd - 1);
