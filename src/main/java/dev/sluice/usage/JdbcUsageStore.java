@@ -4,6 +4,7 @@ import dev.sluice.storage.Database;
 import dev.sluice.storage.Jdbc;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -17,41 +18,76 @@ public final class JdbcUsageStore implements UsageStore {
     this.db = db;
   }
 
+  /** Rows per {@code INSERT}: 17 parameters each, 850 in all (SQLite allows 32,766, PostgreSQL 65,535). */
+  static final int ROWS_PER_INSERT = 50;
+  private static final int COLUMNS = 17;
+  private static final String INSERT_ALL = insertSql(ROWS_PER_INSERT);
+
+  /** {@code INSERT INTO usage_records (...) VALUES (...), ...} with {@code rows} rows of parameters. */
+  static String insertSql(int rows) {
+    StringBuilder sql = new StringBuilder("INSERT INTO usage_records (time_ms, day, request_id, key_id, endpoint, "
+        + "model, upstream, account, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, "
+        + "latency_ms, status, error_code, upstream_model, attempts) VALUES ");
+    String row = "(" + "?, ".repeat(COLUMNS - 1) + "?)";
+    for (int r = 0; r < rows; r++) {
+      sql.append(r == 0 ? "" : ", ").append(row);
+    }
+    return sql.toString();
+  }
+
+  /**
+   * Writes the records in one transaction, {@link #ROWS_PER_INSERT} rows to a statement: a row costs
+   * its parameters, not a statement's execution and its round through the driver.
+   */
   @Override
   public void insert(List<UsageRecord> records) {
     if (records.isEmpty()) {
       return;
     }
     Jdbc.inTransaction(db, "writing usage", c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_records (time_ms, day, "
-          + "request_id, key_id, endpoint, model, upstream, account, prompt_tokens, completion_tokens, "
-          + "cached_tokens, reasoning_tokens, latency_ms, status, error_code, upstream_model, attempts) "
-          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        for (UsageRecord r : records) {
-          Instant time = r.time() == null ? Instant.now() : r.time();
-          ps.setLong(1, time.toEpochMilli());
-          ps.setString(2, day(time));
-          ps.setString(3, clip(r.requestId(), 200));
-          ps.setString(4, clip(r.keyId(), 64));
-          ps.setString(5, clip(r.endpoint(), 100));
-          ps.setString(6, clip(r.model(), 200));
-          ps.setString(7, clip(r.upstream(), 200));
-          ps.setString(8, clip(r.account(), 200));
-          ps.setLong(9, r.promptTokens());
-          ps.setLong(10, r.completionTokens());
-          ps.setLong(11, r.cachedTokens());
-          ps.setLong(12, r.reasoningTokens());
-          ps.setLong(13, r.latencyMillis());
-          ps.setInt(14, r.status());
-          ps.setString(15, clip(r.errorCode(), 100));
-          ps.setString(16, clip(r.upstreamModel(), 200));
-          ps.setInt(17, r.attempts());
-          ps.addBatch();
+      int full = records.size() / ROWS_PER_INSERT * ROWS_PER_INSERT;
+      if (full > 0) {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_ALL)) {
+          for (int from = 0; from < full; from += ROWS_PER_INSERT) {
+            bind(ps, records, from, from + ROWS_PER_INSERT);
+            ps.executeUpdate();
+          }
         }
-        ps.executeBatch();
+      }
+      if (full < records.size()) {
+        try (PreparedStatement ps = c.prepareStatement(insertSql(records.size() - full))) {
+          bind(ps, records, full, records.size());
+          ps.executeUpdate();
+        }
       }
       return null;
     });
+  }
+
+  /** Binds {@code records[from, to)} as the statement's rows, in order. */
+  private void bind(PreparedStatement ps, List<UsageRecord> records, int from, int to) throws SQLException {
+    int p = 1;
+    for (int i = from; i < to; i++) {
+      UsageRecord r = records.get(i);
+      Instant time = r.time() == null ? Instant.now() : r.time();
+      ps.setLong(p++, time.toEpochMilli());
+      ps.setString(p++, day(time));
+      ps.setString(p++, clip(r.requestId(), 200));
+      ps.setString(p++, clip(r.keyId(), 64));
+      ps.setString(p++, clip(r.endpoint(), 100));
+      ps.setString(p++, clip(r.model(), 200));
+      ps.setString(p++, clip(r.upstream(), 200));
+      ps.setString(p++, clip(r.account(), 200));
+      ps.setLong(p++, r.promptTokens());
+      ps.setLong(p++, r.completionTokens());
+      ps.setLong(p++, r.cachedTokens());
+      ps.setLong(p++, r.reasoningTokens());
+      ps.setLong(p++, r.latencyMillis());
+      ps.setInt(p++, r.status());
+      ps.setString(p++, clip(r.errorCode(), 100));
+      ps.setString(p++, clip(r.upstreamModel(), 200));
+      ps.setInt(p++, r.attempts());
+    }
   }
 
   /** The last day {@link #day} formatted; one reference, so threads never see half of it. */
