@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class CacheUsageFieldsTest {
@@ -105,7 +106,7 @@ class CacheUsageFieldsTest {
 
       // the same body read in place from the middle of a larger buffer (as the relay hands it over)
       byte[] framed = new byte[bytes.length + 11];
-      java.util.Arrays.fill(framed, (byte) '#');
+      Arrays.fill(framed, (byte) '#');
       System.arraycopy(bytes, 0, framed, 4, bytes.length);
       CacheUsageFields.Edited inPlace = CacheUsageFields.edit(framed, 4, bytes.length);
       byte[] got = inPlace.body() == framed ? bytes : inPlace.body();
@@ -137,7 +138,7 @@ class CacheUsageFieldsTest {
     for (String b : bodies) {
       byte[] whole = b.getBytes(StandardCharsets.UTF_8);
       for (int cut = 0; cut <= whole.length; cut++) {
-        agree(java.util.Arrays.copyOf(whole, cut));
+        agree(Arrays.copyOf(whole, cut));
         byte[] without = new byte[whole.length - (cut < whole.length ? 1 : 0)];
         System.arraycopy(whole, 0, without, 0, Math.min(cut, without.length));
         if (cut < whole.length) {
