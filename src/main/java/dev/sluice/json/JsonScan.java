@@ -100,14 +100,22 @@ public final class JsonScan {
     if (c == '{' || c == '[') {
       return skipContainer(b, i, end);
     }
+    return skipScalar(b, i, end);
+  }
+
+  /** The position after the literal or number at {@code i}. */
+  private static int skipScalar(byte[] b, int i, int end) {
+    int j = scalarEnd(b, i, end);
+    return isLiteralOrNumber(b, i, j) ? j : NONE;
+  }
+
+  /** The end of the run of bytes a literal or number is made of, from {@code i}. */
+  private static int scalarEnd(byte[] b, int i, int end) {
     int j = i;
     while (j < end && isScalarByte(b[j])) {
       j++;
     }
-    if (j == i) {
-      return NONE;
-    }
-    return isLiteralOrNumber(b, i, j) ? j : NONE;
+    return j;
   }
 
   /** An object or array: brackets matched with a stack of up to {@link #MAX_DEPTH} levels. */
@@ -174,15 +182,7 @@ public final class JsonScan {
             j++;
             continue;
           }
-          if (c == '"') {
-            j = skipString(b, j, end);
-          } else {
-            int k = j;
-            while (k < end && isScalarByte(b[k])) {
-              k++;
-            }
-            j = k > j && isLiteralOrNumber(b, j, k) ? k : NONE;
-          }
+          j = c == '"' ? skipString(b, j, end) : skipScalar(b, j, end);
           if (j == NONE) {
             return NONE;
           }
@@ -217,6 +217,9 @@ public final class JsonScan {
   }
 
   private static boolean isLiteralOrNumber(byte[] b, int from, int to) {
+    if (from >= to) {
+      return false;
+    }
     byte c = b[from];
     if (c == 't') {
       return is(b, from, to, "true");
@@ -296,25 +299,27 @@ public final class JsonScan {
         || c == '.';
   }
 
-  private static boolean isSpace(byte c) {
+  /** JSON's white space: space, tab, line feed, carriage return. */
+  public static boolean isSpace(byte c) {
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
   }
 
-  /**
-   * The object at {@code b[from, to)} as the tree {@link Json#parse} builds, read without a parser,
-   * when it is a small flat document: members without escapes in their names or string values,
-   * integers of up to 18 digits, {@code true}, {@code false}, {@code null} and objects of such, a few
-   * levels deep. Anything else (arrays, fractions, escapes, what is not JSON) gives null: the caller
-   * parses it. For counts such as a response's {@code usage}, read on every request.
-   */
-  public static ObjectNode smallObject(byte[] b, int from, int to, JsonNodeFactory nodes) {
-    ObjectNode o = nodes.objectNode();
-    return object(b, from, to, nodes, o, 0) == to ? o : null;
+  /** What {@link #object} hands each member to. */
+  public interface Member {
+    /**
+     * The member whose quoted name is at {@code [nameStart, nameEnd)} (no escapes in it) and whose
+     * value starts at {@code value}; returns the position after the value, or {@link #NONE}.
+     */
+    int value(int nameStart, int nameEnd, int value);
   }
 
-  /** Reads the object at {@code i} into {@code into}; returns the position after it, or NONE. */
-  private static int object(byte[] b, int i, int end, JsonNodeFactory nodes, ObjectNode into, int depth) {
-    if (depth > 8 || i >= end || b[i] != '{') {
+  /**
+   * Walks the object at {@code i}, handing each member to {@code member}, which reads (or skips) its
+   * value; returns the position after the closing brace. A member name with an escape in it gives
+   * {@link #NONE}: its text is not its name, so it is a parser's to read.
+   */
+  public static int object(byte[] b, int i, int end, Member member) {
+    if (i >= end || b[i] != '{') {
       return NONE;
     }
     i = skipSpace(b, i + 1, end);
@@ -326,54 +331,68 @@ public final class JsonScan {
       if (nameEnd == NONE || hasEscape(b, i, nameEnd)) {
         return NONE;
       }
-      String name = new String(b, i + 1, nameEnd - i - 2, StandardCharsets.UTF_8);
       int colon = skipSpace(b, nameEnd, end);
       if (colon >= end || b[colon] != ':') {
         return NONE;
       }
-      int v = skipSpace(b, colon + 1, end);
-      if (v >= end) {
-        return NONE;
-      }
-      int after;
-      byte c = b[v];
-      if (c == '{') {
-        ObjectNode child = nodes.objectNode();
-        after = object(b, v, end, nodes, child, depth + 1);
-        into.replace(name, child);
-      } else if (c == '"') {
-        after = skipString(b, v, end);
-        if (after == NONE || hasEscape(b, v, after)) {
-          return NONE;
-        }
-        into.replace(name, nodes.textNode(new String(b, v + 1, after - v - 2, StandardCharsets.UTF_8)));
-      } else {
-        int k = v;
-        while (k < end && isScalarByte(b[k])) {
-          k++;
-        }
-        JsonNode scalar = scalar(b, v, k, nodes);
-        if (scalar == null) {
-          return NONE;
-        }
-        into.replace(name, scalar);
-        after = k;
-      }
+      int after = member.value(i, nameEnd, skipSpace(b, colon + 1, end));
       if (after == NONE) {
         return NONE;
       }
       after = skipSpace(b, after, end);
-      if (after >= end) {
-        return NONE;
-      }
-      if (b[after] == '}') {
+      if (after < end && b[after] == '}') {
         return after + 1;
       }
-      if (b[after] != ',') {
+      if (after >= end || b[after] != ',') {
         return NONE;
       }
       i = skipSpace(b, after + 1, end);
     }
+  }
+
+  /**
+   * The object at {@code b[from, to)} as the tree {@link Json#parse} builds, read without a parser,
+   * when it is a small flat document: members without escapes in their names or string values,
+   * integers of up to 18 digits, {@code true}, {@code false}, {@code null} and objects of such, a few
+   * levels deep. Anything else (arrays, fractions, escapes, what is not JSON) gives null: the caller
+   * parses it. For counts such as a response's {@code usage}, read on every request.
+   */
+  public static ObjectNode smallObject(byte[] b, int from, int to, JsonNodeFactory nodes) {
+    ObjectNode o = nodes.objectNode();
+    return smallObject(b, from, to, nodes, o, 0) == to ? o : null;
+  }
+
+  /** Reads the object at {@code i} into {@code into}; returns the position after it, or NONE. */
+  private static int smallObject(byte[] b, int i, int end, JsonNodeFactory nodes, ObjectNode into, int depth) {
+    if (depth > 8) {
+      return NONE;
+    }
+    return object(b, i, end, (nameStart, nameEnd, v) -> {
+      if (v >= end) {
+        return NONE;
+      }
+      String name = new String(b, nameStart + 1, nameEnd - nameStart - 2, StandardCharsets.UTF_8);
+      if (b[v] == '{') {
+        ObjectNode child = nodes.objectNode();
+        into.replace(name, child);
+        return smallObject(b, v, end, nodes, child, depth + 1);
+      }
+      if (b[v] == '"') {
+        int after = skipString(b, v, end);
+        if (after == NONE || hasEscape(b, v, after)) {
+          return NONE;
+        }
+        into.replace(name, nodes.textNode(new String(b, v + 1, after - v - 2, StandardCharsets.UTF_8)));
+        return after;
+      }
+      int after = scalarEnd(b, v, end);
+      JsonNode scalar = scalar(b, v, after, nodes);
+      if (scalar == null) {
+        return NONE;
+      }
+      into.replace(name, scalar);
+      return after;
+    });
   }
 
   /** A literal or an integer of up to 18 digits at {@code b[from, to)}, as the tree's node; else null. */

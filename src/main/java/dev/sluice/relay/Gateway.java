@@ -156,6 +156,14 @@ public final class Gateway {
   }
 
   /**
+   * Reads a request's body whole, up to the configured limit, into a buffer of its Content-Length
+   * (vertx-web's default is 1 KiB grown by copies, and the buffer lives as long as a stream does).
+   */
+  private static BodyHandler requestBodies(Services services) {
+    return BodyHandler.create(false).setBodyLimit(services.maxBodyBytes()).setPreallocateBodyBuffer(true);
+  }
+
+  /**
    * While the gateway drains, every answer closes its connection ({@code Connection: close}), so a
    * load balancer's kept-alive connections are gone before the listener closes and no request is
    * sent on a connection the stop would reset.
@@ -199,7 +207,7 @@ public final class Gateway {
           bodyIsNotAForm(ctx);
         });
         router.post(prefix + "/" + e.path())
-            .handler(BodyHandler.create(false).setBodyLimit(services.maxBodyBytes()).setPreallocateBodyBuffer(true))
+            .handler(requestBodies(services))
             .handler(ctx -> relay.handle(ctx, e));
       }
       for (String u : UNSUPPORTED) {
@@ -252,7 +260,7 @@ public final class Gateway {
       ctx.put(RelayHandler.ENDPOINT, e);
       bodyIsNotAForm(ctx);
     });
-    router.postWithRegex(generate).handler(BodyHandler.create(false).setBodyLimit(services.maxBodyBytes()).setPreallocateBodyBuffer(true))
+    router.postWithRegex(generate).handler(requestBodies(services))
         .handler(ctx -> relay.handle(ctx, ctx.get(RelayHandler.ENDPOINT)));
   }
 

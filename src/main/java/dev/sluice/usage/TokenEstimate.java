@@ -86,7 +86,10 @@ public final class TokenEstimate {
     }
   }
 
-  /** Counts the text up to its last white space past half of {@link #HELD_CHARS} (else all but a split pair) and lets it go. */
+  /**
+   * Counts the text up to its last white space past half of {@link #HELD_CHARS} (else all of it but
+   * a split surrogate pair) and lets it go.
+   */
   private void countHeld() {
     int cut = text.length();
     for (int k = cut - 1; k >= HELD_CHARS / 2; k--) {

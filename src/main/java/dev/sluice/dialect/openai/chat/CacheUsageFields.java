@@ -95,61 +95,54 @@ public final class CacheUsageFields {
       return new Edited(json, null);
     }
     int end = offset + length;
-    int fpStart = -1;
-    int fpEnd = -1;
-    int usageStart = -1;
-    int usageEnd = -1;
-    int i = JsonScan.skipSpace(json, offset + 1, end);
-    if (i < end && json[i] == '}') {
-      i++;
-    } else {
-      while (true) {
-        int nameEnd = JsonScan.skipString(json, i, end);
-        if (nameEnd == JsonScan.NONE || JsonScan.hasEscape(json, i, nameEnd)) {
-          return editByParser(json, offset, length);
-        }
-        int colon = JsonScan.skipSpace(json, nameEnd, end);
-        if (colon >= end || json[colon] != ':') {
-          return editByParser(json, offset, length);
-        }
-        int value = JsonScan.skipSpace(json, colon + 1, end);
-        int valueEnd = JsonScan.skipValue(json, value, end);
-        if (valueEnd == JsonScan.NONE) {
-          return editByParser(json, offset, length);
-        }
-        if (fpStart < 0 && JsonScan.nameIs(json, i, nameEnd, FINGERPRINT)) {
-          fpStart = i;
-          fpEnd = valueEnd;
-        } else if (usageStart < 0 && json[value] == '{' && JsonScan.nameIs(json, i, nameEnd, "usage")) {
-          usageStart = value;
-          usageEnd = valueEnd;
-        }
-        int after = JsonScan.skipSpace(json, valueEnd, end);
-        if (after < end && json[after] == ',') {
-          i = JsonScan.skipSpace(json, after + 1, end);
-        } else if (after < end && json[after] == '}') {
-          i = after + 1;
-          break;
-        } else {
-          return editByParser(json, offset, length);
-        }
-      }
-    }
-    if (JsonScan.skipSpace(json, i, end) != end) {
+    TopMembers top = new TopMembers(json, end);
+    int after = JsonScan.object(json, offset, end, top);
+    if (after == JsonScan.NONE || JsonScan.skipSpace(json, after, end) != end) {
       return editByParser(json, offset, length);
     }
     JsonNode usage = null;
-    if (usageStart >= 0) {
-      usage = JsonScan.smallObject(json, usageStart, usageEnd, Json.MAPPER.getNodeFactory());
+    if (top.usageStart >= 0) {
+      usage = JsonScan.smallObject(json, top.usageStart, top.usageEnd, Json.MAPPER.getNodeFactory());
       if (usage == null) {
         try {
-          usage = Json.parse(json, usageStart, usageEnd - usageStart);
+          usage = Json.parse(json, top.usageStart, top.usageEnd - top.usageStart);
         } catch (IOException | RuntimeException e) {
           return editByParser(json, offset, length);
         }
       }
     }
-    return splice(json, offset, length, fpStart, fpEnd, usage, usageEnd - 1);
+    return splice(json, offset, length, top.fpStart, top.fpEnd, usage, top.usageEnd - 1);
+  }
+
+  /** The top-level members {@link #edit} looks for: the first fingerprint, the first object-valued usage. */
+  private static final class TopMembers implements JsonScan.Member {
+    private final byte[] json;
+    private final int end;
+    int fpStart = -1;
+    int fpEnd = -1;
+    int usageStart = -1;
+    int usageEnd = -1;
+
+    TopMembers(byte[] json, int end) {
+      this.json = json;
+      this.end = end;
+    }
+
+    @Override
+    public int value(int nameStart, int nameEnd, int value) {
+      int valueEnd = JsonScan.skipValue(json, value, end);
+      if (valueEnd == JsonScan.NONE) {
+        return JsonScan.NONE;
+      }
+      if (fpStart < 0 && JsonScan.nameIs(json, nameStart, nameEnd, FINGERPRINT)) {
+        fpStart = nameStart;
+        fpEnd = valueEnd;
+      } else if (usageStart < 0 && json[value] == '{' && JsonScan.nameIs(json, nameStart, nameEnd, "usage")) {
+        usageStart = value;
+        usageEnd = valueEnd;
+      }
+      return valueEnd;
+    }
   }
 
   /** {@link #edit(byte[], int, int)} with a streaming parser: the top-level members as tokens. */
@@ -249,22 +242,16 @@ public final class CacheUsageFields {
   /** The byte range of the member at [start, end) with one of the commas beside it, within [from, to). */
   private static int[] memberWithComma(byte[] json, int from, int to, int start, int end) {
     int before = start - 1;
-    while (before >= from && isSpace(json[before])) {
+    while (before >= from && JsonScan.isSpace(json[before])) {
       before--;
     }
     if (before >= from && json[before] == ',') {
       return new int[] {before, end};
     }
-    int after = end;
-    while (after < to && isSpace(json[after])) {
-      after++;
-    }
+    int after = JsonScan.skipSpace(json, end, to);
     return after < to && json[after] == ',' ? new int[] {start, after + 1} : new int[] {start, end};
   }
 
-  private static boolean isSpace(byte b) {
-    return b == ' ' || b == '\n' || b == '\r' || b == '\t';
-  }
 
   /**
    * Removes every {@code "system_fingerprint"} member (a string or null) from a chunk's
