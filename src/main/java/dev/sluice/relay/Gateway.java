@@ -133,6 +133,10 @@ public final class Gateway {
           // upgraded connection was recorded as a client hang-up (499, no tokens) though it was answered.
           .setHttp2ClearTextEnabled(false)
           .setDecompressionSupported(false)
+          // The gateway serves no WebSocket: without these, every connection's pipeline carries a
+          // WebSocket extension handler that every read and write passes through
+          .setPerFrameWebSocketCompressionSupported(false)
+          .setPerMessageWebSocketCompressionSupported(false)
           // Every write to a client happens on its connection's event loop (the relay's callbacks run
           // there): Vert.x then writes straight to the channel instead of through a queue per
           // connection (a 1,025-slot array each, 4 KB of heap per open connection).

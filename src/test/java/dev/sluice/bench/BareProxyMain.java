@@ -36,7 +36,8 @@ public final class BareProxyMain {
         .with(new PoolOptions().setHttp1MaxSize(1_000))
         .build();
     int port = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true)
-            .setCompressionSupported(false).setStrictThreadMode(true))
+            .setCompressionSupported(false).setStrictThreadMode(true)
+            .setPerFrameWebSocketCompressionSupported(false).setPerMessageWebSocketCompressionSupported(false))
         .requestHandler(req -> forward(client, upstreamPort, auth, req))
         .listen().await().actualPort();
     Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
