@@ -1,10 +1,5 @@
 package dev.sluice.json;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-
 /**
  * Positions in UTF-8 JSON text, found by walking its bytes: where a value, a string or the white
  * space after it ends. For edits of a body that keep every other byte as it came, without a parser
@@ -348,83 +343,5 @@ public final class JsonScan {
       }
       i = skipSpace(b, after + 1, end);
     }
-  }
-
-  /**
-   * The object at {@code b[from, to)} as the tree {@link Json#parse} builds, read without a parser,
-   * when it is a small flat document: members without escapes in their names or string values,
-   * integers of up to 18 digits, {@code true}, {@code false}, {@code null} and objects of such, a few
-   * levels deep. Anything else (arrays, fractions, escapes, what is not JSON) gives null: the caller
-   * parses it. For counts such as a response's {@code usage}, read on every request.
-   */
-  public static ObjectNode smallObject(byte[] b, int from, int to, JsonNodeFactory nodes) {
-    ObjectNode o = nodes.objectNode();
-    return smallObject(b, from, to, nodes, o, 0) == to ? o : null;
-  }
-
-  /** Reads the object at {@code i} into {@code into}; returns the position after it, or NONE. */
-  private static int smallObject(byte[] b, int i, int end, JsonNodeFactory nodes, ObjectNode into, int depth) {
-    if (depth > 8) {
-      return NONE;
-    }
-    return object(b, i, end, (nameStart, nameEnd, v) -> {
-      if (v >= end) {
-        return NONE;
-      }
-      String name = new String(b, nameStart + 1, nameEnd - nameStart - 2, StandardCharsets.UTF_8);
-      if (b[v] == '{') {
-        ObjectNode child = nodes.objectNode();
-        into.replace(name, child);
-        return smallObject(b, v, end, nodes, child, depth + 1);
-      }
-      if (b[v] == '"') {
-        int after = skipString(b, v, end);
-        if (after == NONE || hasEscape(b, v, after)) {
-          return NONE;
-        }
-        into.replace(name, nodes.textNode(new String(b, v + 1, after - v - 2, StandardCharsets.UTF_8)));
-        return after;
-      }
-      int after = scalarEnd(b, v, end);
-      JsonNode scalar = scalar(b, v, after, nodes);
-      if (scalar == null) {
-        return NONE;
-      }
-      into.replace(name, scalar);
-      return after;
-    });
-  }
-
-  /** A literal or an integer of up to 18 digits at {@code b[from, to)}, as the tree's node; else null. */
-  private static JsonNode scalar(byte[] b, int from, int to, JsonNodeFactory nodes) {
-    if (from >= to) {
-      return null;
-    }
-    if (is(b, from, to, "true")) {
-      return nodes.booleanNode(true);
-    }
-    if (is(b, from, to, "false")) {
-      return nodes.booleanNode(false);
-    }
-    if (is(b, from, to, "null")) {
-      return nodes.nullNode();
-    }
-    boolean negative = b[from] == '-';
-    int k = negative ? from + 1 : from;
-    int digits = to - k;
-    if (digits < 1 || digits > 18 || (b[k] == '0' && digits > 1)) {
-      return null;
-    }
-    long n = 0;
-    for (; k < to; k++) {
-      if (!isDigit(b[k])) {
-        return null;
-      }
-      n = n * 10 + (b[k] - '0');
-    }
-    if (negative) {
-      n = -n;
-    }
-    return n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE ? nodes.numberNode((int) n) : nodes.numberNode(n);
   }
 }

@@ -9,6 +9,7 @@ import dev.sluice.error.ApiError;
 import dev.sluice.error.FailureKind;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
+import dev.sluice.provider.ChatUsage;
 import dev.sluice.provider.Provider;
 import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
@@ -177,7 +178,7 @@ public final class OpenAiProvider implements Provider {
         BufferBytes bytes = BufferBytes.of(buf);
         CacheUsageFields.Edited e = CacheUsageFields.edit(bytes.array(), bytes.offset(), bytes.length());
         Buffer body = e.body() == bytes.array() ? buf : BufferInternal.buffer(Unpooled.wrappedBuffer(e.body()));
-        return new Translated(body, TokenUsage.fromOpenAi(e.usage()));
+        return new Translated(body, ChatUsage.billed(e));
       });
     }
     return new Answer(() -> new PassthroughStreamMapper(clientWantsUsage), Translated::of);

@@ -62,8 +62,15 @@ public final class CacheUsageFields {
     usage.put(CACHE_CREATION, creation);
   }
 
-  /** A chat completion body as the client gets it, and its {@code usage} object (null when it has none). */
-  public record Edited(byte[] body, JsonNode usage) {
+  /**
+   * A chat completion body as the client gets it, and its {@code usage} object: the figures read off
+   * its bytes ({@code figures}), or, where those could not be read so, the object as a tree
+   * ({@code usage}); both null when the body has none.
+   */
+  public record Edited(byte[] body, JsonNode usage, UsageFigures figures) {
+    static Edited unchanged(byte[] body) {
+      return new Edited(body, null, null);
+    }
   }
 
   /** {@link #edit}'s body. */
@@ -86,13 +93,14 @@ public final class CacheUsageFields {
    * array, read in place). When nothing changes, the body returned is {@code json} itself, so the
    * caller can keep its buffer; otherwise a new array of the edited body alone.
    *
-   * <p>The top-level members are found by walking the bytes ({@link JsonScan}); only the {@code usage}
-   * object is parsed. A body the walk does not take as it expects (a member name with an escape in
+   * <p>The top-level members are found by walking the bytes ({@link JsonScan}), and the {@code usage}
+   * object's figures too ({@link UsageFigures}); a usage object whose figures are not all plain
+   * integers is parsed. A body the walk does not take as it expects (a member name with an escape in
    * it, text after the object, anything not JSON) goes to a JSON parser instead, which decides.
    */
   public static Edited edit(byte[] json, int offset, int length) {
     if (length == 0 || json[offset] != '{') {
-      return new Edited(json, null);
+      return Edited.unchanged(json);
     }
     int end = offset + length;
     TopMembers top = new TopMembers(json, end);
@@ -100,18 +108,22 @@ public final class CacheUsageFields {
     if (after == JsonScan.NONE || JsonScan.skipSpace(json, after, end) != end) {
       return editByParser(json, offset, length);
     }
-    JsonNode usage = null;
-    if (top.usageStart >= 0) {
-      usage = JsonScan.smallObject(json, top.usageStart, top.usageEnd, Json.MAPPER.getNodeFactory());
-      if (usage == null) {
-        try {
-          usage = Json.parse(json, top.usageStart, top.usageEnd - top.usageStart);
-        } catch (IOException | RuntimeException e) {
-          return editByParser(json, offset, length);
-        }
-      }
+    if (top.usageStart < 0) {
+      return splice(json, offset, length, top.fpStart, top.fpEnd, NOTHING, -1, null, null);
     }
-    return splice(json, offset, length, top.fpStart, top.fpEnd, usage, top.usageEnd - 1);
+    UsageFigures figures = UsageFigures.read(json, top.usageStart, top.usageEnd);
+    if (figures != null) {
+      return splice(json, offset, length, top.fpStart, top.fpEnd, missingFields(figures), top.usageEnd - 1,
+          null, figures);
+    }
+    JsonNode usage;
+    try {
+      usage = Json.parse(json, top.usageStart, top.usageEnd - top.usageStart);
+    } catch (IOException | RuntimeException e) {
+      return editByParser(json, offset, length);
+    }
+    return splice(json, offset, length, top.fpStart, top.fpEnd, missingFields(usage), top.usageEnd - 1, usage,
+        null);
   }
 
   /** The top-level members {@link #edit} looks for: the first fingerprint, the first object-valued usage. */
@@ -148,7 +160,7 @@ public final class CacheUsageFields {
   /** {@link #edit(byte[], int, int)} with a streaming parser: the top-level members as tokens. */
   static Edited editByParser(byte[] json, int offset, int length) {
     if (length == 0 || json[offset] != '{') {
-      return new Edited(json, null);
+      return Edited.unchanged(json);
     }
     int fpStart = -1;
     int fpEnd = -1;
@@ -156,7 +168,7 @@ public final class CacheUsageFields {
     JsonNode usage = null;
     try (JsonParser p = Json.MAPPER.getFactory().createParser(json, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        return new Edited(json, null);
+        return Edited.unchanged(json);
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
@@ -175,24 +187,24 @@ public final class CacheUsageFields {
         }
       }
       if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-        return new Edited(json, usage);
+        return new Edited(json, usage, null);
       }
     } catch (IOException | RuntimeException e) {
-      return new Edited(json, null);
+      return Edited.unchanged(json);
     }
-    return splice(json, offset, length, fpStart, fpEnd, usage, usageClose);
+    return splice(json, offset, length, fpStart, fpEnd, usage == null ? NOTHING : missingFields(usage), usageClose,
+        usage, null);
   }
 
   /**
    * The body with the member at {@code [fpStart, fpEnd)} cut out (none when {@code fpStart < 0}) and
-   * the cache fields {@code usage} lacks inserted before its closing brace at {@code usageClose}.
+   * {@code insert} (the cache fields the usage object lacks) before its closing brace at {@code usageClose}.
    */
-  private static Edited splice(byte[] json, int offset, int length, int fpStart, int fpEnd, JsonNode usage,
-                               int usageClose) {
+  private static Edited splice(byte[] json, int offset, int length, int fpStart, int fpEnd, byte[] insert,
+                               int usageClose, JsonNode usage, UsageFigures figures) {
     int end = offset + length;
-    byte[] insert = usage == null ? NOTHING : missingFields(usage, usage.isEmpty()).getBytes(StandardCharsets.UTF_8);
     if (fpStart < 0 && insert.length == 0) {
-      return new Edited(json, usage);
+      return new Edited(json, usage, figures);
     }
     // the edited body, in one array of its exact size: [offset, cut) + insert + ... without the member
     int[] cut = fpStart < 0 ? null : memberWithComma(json, offset, end, fpStart, fpEnd);
@@ -216,7 +228,7 @@ public final class CacheUsageFields {
       from = cut[1];
     }
     copy(json, from, end, out, at);
-    return new Edited(out, usage);
+    return new Edited(out, usage, figures);
   }
 
   private static final byte[] NOTHING = new byte[0];
@@ -228,15 +240,32 @@ public final class CacheUsageFields {
   }
 
   /** The members to insert into a {@code usage} object: the cache fields it does not hold yet. */
-  private static String missingFields(JsonNode usage, boolean empty) {
-    StringBuilder sb = new StringBuilder();
-    if (!usage.has(CACHE_READ)) {
-      sb.append(",\"").append(CACHE_READ).append("\":").append(cacheRead(usage));
+  private static byte[] missingFields(JsonNode usage) {
+    return missingFields(usage.isEmpty(), !usage.has(CACHE_READ), cacheRead(usage), !usage.has(CACHE_CREATION),
+        cacheCreation(usage));
+  }
+
+  /** {@link #missingFields(JsonNode)} from the figures read off the bytes. */
+  private static byte[] missingFields(UsageFigures usage) {
+    boolean read = !usage.hasCacheRead();
+    boolean creation = !usage.hasCacheCreation();
+    return missingFields(usage.isEmpty(), read, read ? usage.cacheRead() : 0, creation,
+        creation ? usage.cacheCreation() : 0);
+  }
+
+  private static byte[] missingFields(boolean empty, boolean read, long readCount, boolean creation,
+                                      long creationCount) {
+    if (!read && !creation) {
+      return NOTHING;
     }
-    if (!usage.has(CACHE_CREATION)) {
-      sb.append(",\"").append(CACHE_CREATION).append("\":").append(cacheCreation(usage));
+    StringBuilder sb = new StringBuilder(64);
+    if (read) {
+      sb.append(",\"").append(CACHE_READ).append("\":").append(readCount);
     }
-    return empty && !sb.isEmpty() ? sb.substring(1) : sb.toString();
+    if (creation) {
+      sb.append(",\"").append(CACHE_CREATION).append("\":").append(creationCount);
+    }
+    return (empty ? sb.substring(1) : sb.toString()).getBytes(StandardCharsets.US_ASCII);
   }
 
   /** The byte range of the member at [start, end) with one of the commas beside it, within [from, to). */
