@@ -74,9 +74,19 @@ public final class Logging {
       encoder.start();
       return encoder;
     }
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    if (color) {
+      PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+      encoder.setContext(lc);
+      encoder.setPattern(COLOR_TEXT);
+      encoder.start();
+      return encoder;
+    }
+    TextLayout layout = new TextLayout();
+    layout.setContext(lc);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
     encoder.setContext(lc);
-    encoder.setPattern(color ? COLOR_TEXT : TEXT);
+    encoder.setLayout(layout);
     encoder.start();
     return encoder;
   }

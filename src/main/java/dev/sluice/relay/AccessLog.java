@@ -1,5 +1,6 @@
 package dev.sluice.relay;
 
+import dev.sluice.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,18 +47,24 @@ public final class AccessLog {
           .addKeyValue("attempts", e.attempts())
           .log("{} {} {}", e.method(), e.path(), e.status());
     } else {
-      // formatted once, on the log writer's thread, by the line's toString: no argument array, no
-      // boxing, no placeholder scan per request
+      // formatted once, on the log writer's thread, by the line itself (LogText): no argument array,
+      // no boxing, no string of the message before the line's
       LOG.info("{}", new TextLine(e));
     }
   }
 
   /** The text line of one request: {@code request_id=... method=... ...}, nulls as {@code null}. */
-  private record TextLine(Entry e) {
+  private record TextLine(Entry e) implements LogText {
     @Override
     public String toString() {
-      StringBuilder sb = new StringBuilder(256)
-          .append("request_id=").append(e.requestId())
+      StringBuilder sb = new StringBuilder(256);
+      appendTo(sb);
+      return sb.toString();
+    }
+
+    @Override
+    public void appendTo(StringBuilder sb) {
+      sb.append("request_id=").append(e.requestId())
           .append(" method=").append(e.method())
           .append(" path=").append(e.path())
           .append(" model=").append(e.model())
@@ -72,7 +79,6 @@ public final class AccessLog {
       if (e.attempts() != null) {
         sb.append(" attempts=").append(e.attempts());
       }
-      return sb.toString();
     }
   }
 }
