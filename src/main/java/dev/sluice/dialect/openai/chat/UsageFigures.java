@@ -1,13 +1,14 @@
 package dev.sluice.dialect.openai.chat;
 
 import dev.sluice.json.JsonScan;
+import java.util.Arrays;
 
 /**
  * The figures of a chat {@code usage} object read off its bytes in one walk, without a tree: the
  * billed counts ({@code usage.TokenUsage.fromOpenAi} reads the same from a tree) and
- * {@link CacheUsageFields}'s cache counts, for the usual object, whose figures are plain integers. {@link #read} gives null for anything
- * else (a figure that is a string, a fraction or null, a details member that is not an object, a
- * figure named twice), which the tree then decides.
+ * {@link CacheUsageFields}'s cache counts, for the usual object, whose figures are plain integers.
+ * {@link #read} gives null for anything else (a figure that is a string, a fraction or null, a
+ * details member that is not an object, a figure named twice), which the tree then decides.
  */
 public final class UsageFigures {
   /** A figure not in the object. */
@@ -15,30 +16,48 @@ public final class UsageFigures {
   /** Digits of the longest figure read here; longer ones go to the tree. */
   private static final int MAX_DIGITS = 18;
 
-  private long prompt = ABSENT;
-  private long input = ABSENT;
-  private long completion = ABSENT;
-  private long output = ABSENT;
-  private long cacheRead = ABSENT;
-  private long cacheCreation = ABSENT;
-  private long cacheHit = ABSENT;
-  private long cachedContent = ABSENT;
-  private long cachedContentCamel = ABSENT;
-  private Details promptDetails;
-  private Details inputDetails;
-  private Details completionDetails;
-  private Details outputDetails;
+  /** The usage object's figures read, by index. */
+  private static final String[] TOP = {"prompt_tokens", "completion_tokens", "input_tokens", "output_tokens",
+      CacheUsageFields.CACHE_READ, CacheUsageFields.CACHE_CREATION, "prompt_cache_hit_tokens",
+      "cached_content_token_count", "cachedContentTokenCount"};
+  private static final int PROMPT = 0;
+  private static final int COMPLETION = 1;
+  private static final int INPUT = 2;
+  private static final int OUTPUT = 3;
+  private static final int CACHE_READ = 4;
+  private static final int CACHE_CREATION = 5;
+  private static final int CACHE_HIT = 6;
+  private static final int CACHED_CONTENT = 7;
+  private static final int CACHED_CONTENT_CAMEL = 8;
+
+  /** Its details objects read, by index. */
+  private static final String[] DETAILS = {"prompt_tokens_details", "completion_tokens_details",
+      "input_tokens_details", "output_tokens_details"};
+  private static final int PROMPT_DETAILS = 0;
+  private static final int COMPLETION_DETAILS = 1;
+  private static final int INPUT_DETAILS = 2;
+  private static final int OUTPUT_DETAILS = 3;
+
+  /** A details object's figures read, by index. */
+  private static final String[] IN_DETAILS = {"cached_tokens", "reasoning_tokens", "cache_write_tokens",
+      "cache_creation_tokens"};
+  private static final int CACHED = 0;
+  private static final int REASONING = 1;
+  private static final int CACHE_WRITE = 2;
+  private static final int DETAIL_CACHE_CREATION = 3;
+
+  private final long[] top = absent(TOP.length);
+  /** The details objects by {@link #DETAILS} index, each its figures by {@link #IN_DETAILS} index; null when absent. */
+  private final long[][] details = new long[DETAILS.length][];
   private boolean empty = true;
 
-  /** A {@code *_tokens_details} object's figures. */
-  private static final class Details {
-    long cached = ABSENT;
-    long cacheWrite = ABSENT;
-    long cacheCreation = ABSENT;
-    long reasoning = ABSENT;
+  private UsageFigures() {
   }
 
-  private UsageFigures() {
+  private static long[] absent(int n) {
+    long[] a = new long[n];
+    Arrays.fill(a, ABSENT);
+    return a;
   }
 
   /** The figures of the object at {@code [from, to)}, or null when the tree should read it. */
@@ -62,75 +81,31 @@ public final class UsageFigures {
 
   /** Keeps the member if it is a figure; false when it is one in a form the tree should read. */
   private boolean take(byte[] b, int nameStart, int nameEnd, int v, int after) {
-    int len = nameEnd - nameStart - 2;
-    if (len < 12 || b[nameEnd - 2] != 's' && b[nameEnd - 2] != 't') {
-      return true; // every name read here is 12 characters or more and ends in "tokens", "details" or "Count"
+    int figure = indexOf(TOP, b, nameStart, nameEnd);
+    if (figure >= 0) {
+      return put(top, figure, b, v, after);
     }
-    if (JsonScan.nameIs(b, nameStart, nameEnd, "prompt_tokens")) {
-      return (prompt = figure(b, v, after, prompt)) != ABSENT;
-    }
-    if (JsonScan.nameIs(b, nameStart, nameEnd, "completion_tokens")) {
-      return (completion = figure(b, v, after, completion)) != ABSENT;
-    }
-    if (JsonScan.nameIs(b, nameStart, nameEnd, "input_tokens")) {
-      return (input = figure(b, v, after, input)) != ABSENT;
-    }
-    if (JsonScan.nameIs(b, nameStart, nameEnd, "output_tokens")) {
-      return (output = figure(b, v, after, output)) != ABSENT;
-    }
-    if (JsonScan.nameIs(b, nameStart, nameEnd, CacheUsageFields.CACHE_READ)) {
-      return (cacheRead = figure(b, v, after, cacheRead)) != ABSENT;
-    }
-    if (JsonScan.nameIs(b, nameStart, nameEnd, CacheUsageFields.CACHE_CREATION)) {
-      return (cacheCreation = figure(b, v, after, cacheCreation)) != ABSENT;
-    }
-    if (JsonScan.nameIs(b, nameStart, nameEnd, "prompt_cache_hit_tokens")) {
-      return (cacheHit = figure(b, v, after, cacheHit)) != ABSENT;
-    }
-    if (JsonScan.nameIs(b, nameStart, nameEnd, "cached_content_token_count")) {
-      return (cachedContent = figure(b, v, after, cachedContent)) != ABSENT;
-    }
-    if (JsonScan.nameIs(b, nameStart, nameEnd, "cachedContentTokenCount")) {
-      return (cachedContentCamel = figure(b, v, after, cachedContentCamel)) != ABSENT;
-    }
-    if (JsonScan.nameIs(b, nameStart, nameEnd, "prompt_tokens_details")) {
-      return promptDetails == null && (promptDetails = details(b, v, after)) != null;
-    }
-    if (JsonScan.nameIs(b, nameStart, nameEnd, "completion_tokens_details")) {
-      return completionDetails == null && (completionDetails = details(b, v, after)) != null;
-    }
-    if (JsonScan.nameIs(b, nameStart, nameEnd, "input_tokens_details")) {
-      return inputDetails == null && (inputDetails = details(b, v, after)) != null;
-    }
-    if (JsonScan.nameIs(b, nameStart, nameEnd, "output_tokens_details")) {
-      return outputDetails == null && (outputDetails = details(b, v, after)) != null;
+    int d = indexOf(DETAILS, b, nameStart, nameEnd);
+    if (d >= 0) {
+      return details[d] == null && (details[d] = details(b, v, after)) != null;
     }
     return true;
   }
 
   /** The figures of a details object at {@code [v, after)}, or null when it is not one read here. */
-  private static Details details(byte[] b, int v, int after) {
+  private static long[] details(byte[] b, int v, int after) {
     if (b[v] != '{') {
       return null;
     }
-    Details d = new Details();
+    long[] d = absent(IN_DETAILS.length);
     boolean[] odd = new boolean[1];
     int end = JsonScan.object(b, v, after, (nameStart, nameEnd, w) -> {
       int valueEnd = JsonScan.skipValue(b, w, after);
       if (valueEnd == JsonScan.NONE) {
         return JsonScan.NONE;
       }
-      boolean ok = true;
-      if (JsonScan.nameIs(b, nameStart, nameEnd, "cached_tokens")) {
-        ok = (d.cached = figure(b, w, valueEnd, d.cached)) != ABSENT;
-      } else if (JsonScan.nameIs(b, nameStart, nameEnd, "reasoning_tokens")) {
-        ok = (d.reasoning = figure(b, w, valueEnd, d.reasoning)) != ABSENT;
-      } else if (JsonScan.nameIs(b, nameStart, nameEnd, "cache_write_tokens")) {
-        ok = (d.cacheWrite = figure(b, w, valueEnd, d.cacheWrite)) != ABSENT;
-      } else if (JsonScan.nameIs(b, nameStart, nameEnd, "cache_creation_tokens")) {
-        ok = (d.cacheCreation = figure(b, w, valueEnd, d.cacheCreation)) != ABSENT;
-      }
-      if (!ok) {
+      int figure = indexOf(IN_DETAILS, b, nameStart, nameEnd);
+      if (figure >= 0 && !put(d, figure, b, w, valueEnd)) {
         odd[0] = true;
         return JsonScan.NONE;
       }
@@ -139,87 +114,98 @@ public final class UsageFigures {
     return end == after && !odd[0] ? d : null;
   }
 
+  /** The index in {@code names} of the quoted name at {@code [nameStart, nameEnd)}, or -1. */
+  private static int indexOf(String[] names, byte[] b, int nameStart, int nameEnd) {
+    for (int i = 0; i < names.length; i++) {
+      if (JsonScan.nameIs(b, nameStart, nameEnd, names[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /**
-   * The integer at {@code [v, after)}; {@link #ABSENT} when the figure was already read ({@code seen})
-   * or is not a plain integer of at most {@link #MAX_DIGITS} digits.
+   * Stores the integer at {@code [v, after)} as {@code figures[i]}; false when that figure was read
+   * already or this one is not a plain integer of at most {@link #MAX_DIGITS} digits.
    */
-  private static long figure(byte[] b, int v, int after, long seen) {
-    if (seen != ABSENT) {
-      return ABSENT;
+  private static boolean put(long[] figures, int i, byte[] b, int v, int after) {
+    if (figures[i] != ABSENT) {
+      return false;
     }
     boolean negative = b[v] == '-';
-    int i = negative ? v + 1 : v;
-    if (i >= after || after - i > MAX_DIGITS) {
-      return ABSENT;
+    int k = negative ? v + 1 : v;
+    if (k >= after || after - k > MAX_DIGITS) {
+      return false;
     }
     long n = 0;
-    for (; i < after; i++) {
-      int d = b[i] - '0';
-      if (d < 0 || d > 9) {
-        return ABSENT;
+    for (; k < after; k++) {
+      int digit = b[k] - '0';
+      if (digit < 0 || digit > 9) {
+        return false;
       }
-      n = n * 10 + d;
+      n = n * 10 + digit;
     }
-    return negative ? -n : n;
+    figures[i] = negative ? -n : n;
+    return true;
   }
 
-  private static long or0(long figure) {
-    return figure == ABSENT ? 0 : figure;
+  /** The first figure there is of {@code candidates}, else 0. */
+  private static long first(long... candidates) {
+    for (long c : candidates) {
+      if (c != ABSENT) {
+        return c;
+      }
+    }
+    return 0;
   }
 
-  private static long cached(Details d) {
-    return d == null ? 0 : or0(d.cached);
+  /** Figure {@code i} of details object {@code d}, {@link #ABSENT} when the object or the figure is. */
+  private long detail(int d, int i) {
+    return details[d] == null ? ABSENT : details[d][i];
+  }
+
+  /** The details object {@code preferred}, else {@code other} (as {@code has()} picks them on a tree). */
+  private int detailsOf(int preferred, int other) {
+    return details[preferred] != null ? preferred : other;
   }
 
   /** {@code prompt_tokens}, else {@code input_tokens}, else 0. */
   public long promptTokens() {
-    return prompt != ABSENT ? prompt : or0(input);
+    return first(top[PROMPT], top[INPUT]);
   }
 
   /** {@code completion_tokens}, else {@code output_tokens}, else 0. */
   public long completionTokens() {
-    return completion != ABSENT ? completion : or0(output);
+    return first(top[COMPLETION], top[OUTPUT]);
   }
 
   /** {@code cached_tokens} of {@code prompt_tokens_details}, else of {@code input_tokens_details}, else 0. */
   public long cachedTokens() {
-    return cached(promptDetails != null ? promptDetails : inputDetails);
+    return first(detail(detailsOf(PROMPT_DETAILS, INPUT_DETAILS), CACHED));
   }
 
   /** {@code reasoning_tokens} of {@code completion_tokens_details}, else of {@code output_tokens_details}, else 0. */
   public long reasoningTokens() {
-    Details cd = completionDetails != null ? completionDetails : outputDetails;
-    return cd == null ? 0 : or0(cd.reasoning);
+    return first(detail(detailsOf(COMPLETION_DETAILS, OUTPUT_DETAILS), REASONING));
   }
 
   /** {@link CacheUsageFields#cacheRead}: the first figure there is, in its order. */
   long cacheRead() {
-    if (cacheRead != ABSENT) {
-      return cacheRead;
-    }
-    if (promptDetails != null && promptDetails.cached != ABSENT) {
-      return promptDetails.cached;
-    }
-    return cacheHit != ABSENT ? cacheHit : cachedContent != ABSENT ? cachedContent : or0(cachedContentCamel);
+    return first(top[CACHE_READ], detail(PROMPT_DETAILS, CACHED), top[CACHE_HIT], top[CACHED_CONTENT], top[CACHED_CONTENT_CAMEL]);
   }
 
   /** {@link CacheUsageFields#cacheCreation}: the first figure there is, in its order. */
   long cacheCreation() {
-    if (cacheCreation != ABSENT) {
-      return cacheCreation;
-    }
-    if (promptDetails == null) {
-      return 0;
-    }
-    return promptDetails.cacheWrite != ABSENT ? promptDetails.cacheWrite : or0(promptDetails.cacheCreation);
+    return first(top[CACHE_CREATION], detail(PROMPT_DETAILS, CACHE_WRITE),
+        detail(PROMPT_DETAILS, DETAIL_CACHE_CREATION));
   }
 
   boolean hasCacheRead() {
-    return cacheRead != ABSENT;
+    return top[CACHE_READ] != ABSENT;
   }
 
   boolean hasCacheCreation() {
-    return cacheCreation != ABSENT;
+    return top[CACHE_CREATION] != ABSENT;
   }
 
   boolean isEmpty() {
