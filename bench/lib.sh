@@ -1,4 +1,7 @@
-# Pieces the bench scripts share (sourced, not run).
+# Pieces the bench scripts share (sourced, not run, from the checkout's root): the JDK the build
+# uses and its java, and the functions below.
+source .ci/java-home.sh
+java="$JAVA_HOME/bin/java"
 
 # bench_config FILE DIR FAKE_URL: Sluice's config for a bench run: SQLite and the accounts folder in
 # DIR, the fake as an OpenAI-compatible upstream, and the "bench" plan, whose limits are high enough
@@ -32,4 +35,18 @@ wrk.body = '$2'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $3"
 EOF
+}
+
+# bench_stop PID...: stops the processes a script started, and waits for each to be gone.
+bench_stop() {
+  local p
+  for p in "$@"; do kill "$p" 2>/dev/null || true; done
+  for p in "$@"; do wait "$p" 2>/dev/null || true; done
+}
+
+# bench_cleanup: the EXIT trap of a script that keeps its children's pids in "pids" and its files
+# in "work": stops the one, removes the other.
+bench_cleanup() {
+  bench_stop "${pids[@]}"
+  rm -rf "$work"
 }

@@ -18,9 +18,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir_a="$(cd "$1" && pwd)"; dir_b="$(cd "$2" && pwd)"
 rounds=${ROUNDS:-10}; slice=${SLICE:-5}; warm=${WARM:-60}; conns=${CONNS:-16}
 cd "$here"
-source .ci/java-home.sh
 source bench/lib.sh
-java="$JAVA_HOME/bin/java"
 ncpu=$(nproc)
 (( ncpu >= 2 )) || { echo "bench/pair.sh: needs 2 CPUs or more" >&2; exit 1; }
 on_proxy=(taskset -c "$(( ncpu - 1 ))"); on_load=(taskset -c "0-$(( ncpu - 2 ))")
@@ -30,13 +28,7 @@ work="$(mktemp -d /tmp/sluice-pair.XXXXXX)"
 ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >&2
 cp="$here/target/test-classes:$here/target/classes:$(cat "$work/cp.txt")"
 pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
 hz=$(getconf CLK_TCK)

@@ -13,9 +13,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-source .ci/java-home.sh
 source bench/lib.sh
-java="$JAVA_HOME/bin/java"
 jfr=0
 if [ "${1:-}" = "--jfr" ]; then jfr=1; shift; fi
 secs=${1:-20}; warm=${WARM:-45}; conns=${CONNS:-32}
@@ -30,13 +28,7 @@ out="$here/bench/results/profile"
 rm -rf "$out"; mkdir -p "$out"
 work="$(mktemp -d /tmp/sluice-profile.XXXXXX)"
 pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
 ./mvnw -q -B -DskipTests package >&2

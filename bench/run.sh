@@ -11,9 +11,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-source .ci/java-home.sh
 source bench/lib.sh
-java="$JAVA_HOME/bin/java"
 
 mode=full
 if [ "${1:-}" = "--quick" ]; then mode=quick; fi
@@ -31,9 +29,7 @@ res="$work/results"
 mkdir -p "$res"
 pids=()
 cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  bench_stop "${pids[@]}"
   if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "bench: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT

@@ -15,9 +15,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-source .ci/java-home.sh
 source bench/lib.sh
-java="$JAVA_HOME/bin/java"
 dur="${BENCH_DURATION:-10}"
 warmup="${BENCH_WARMUP:-15}"
 work="$(mktemp -d /tmp/sluice-scale.XXXXXX)"
@@ -25,9 +23,7 @@ schema="bench_$(date +%s)"
 pids=()
 log() { echo "scale: $*" >&2; }
 cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  bench_stop "${pids[@]}"
   psql -q -h 127.0.0.1 -U postgres -d test -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
   if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
 }
