@@ -88,13 +88,13 @@ public final class TextLayout extends LayoutBase<ILoggingEvent> {
   }
 
   private String logger(String name) {
-    String short_ = loggers.get(name);
-    if (short_ == null) {
-      short_ = abbreviator.abbreviate(name);
+    String abbreviated = loggers.get(name);
+    if (abbreviated == null) {
+      abbreviated = abbreviator.abbreviate(name);
       if (loggers.size() < MAX_LOGGERS) {
-        loggers.put(name, short_);
+        loggers.put(name, abbreviated);
       }
     }
-    return short_;
+    return abbreviated;
   }
 }
