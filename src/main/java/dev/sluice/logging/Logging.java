@@ -6,6 +6,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import dev.sluice.config.ConfigException;
@@ -64,16 +65,6 @@ public final class Logging {
   }
 
   private static Encoder<ILoggingEvent> encoder(LoggerContext lc, boolean json, boolean color) {
-    if (json) {
-      JsonLayout layout = new JsonLayout();
-      layout.setContext(lc);
-      layout.start();
-      LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-      encoder.setContext(lc);
-      encoder.setLayout(layout);
-      encoder.start();
-      return encoder;
-    }
     if (color) {
       PatternLayoutEncoder encoder = new PatternLayoutEncoder();
       encoder.setContext(lc);
@@ -81,7 +72,7 @@ public final class Logging {
       encoder.start();
       return encoder;
     }
-    TextLayout layout = new TextLayout();
+    LayoutBase<ILoggingEvent> layout = json ? new JsonLayout() : new TextLayout();
     layout.setContext(lc);
     layout.start();
     LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();

@@ -39,6 +39,7 @@ public final class JfrTop {
     Map<String, Integer> self = new HashMap<>();
     Map<String, Integer> groups = new HashMap<>();
     int samples = 0;
+    boolean truncated = false;
     for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
       if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
         continue;
@@ -49,6 +50,7 @@ public final class JfrTop {
         continue;
       }
       samples++;
+      truncated |= stack.isTruncated();
       List<String> methods = new ArrayList<>();
       for (RecordedFrame f : stack.getFrames()) {
         String type = f.getMethod().getType().getName();
@@ -65,7 +67,7 @@ public final class JfrTop {
       groups.merge(group(methods), 1, Integer::sum);
     }
     System.out.printf("%d samples on threads named *%s*%s%n", samples, thread,
-        stackTruncated(file) ? " (some stacks were cut by the recording's stackdepth)" : "");
+        truncated ? " (some stacks were cut by the recording's stackdepth)" : "");
     print("by package of the innermost non-JDK frame", groups, samples, rows);
     print("self (top of the stack)", self, samples, rows);
     Map<String, Integer> sluice = new HashMap<>();
@@ -90,15 +92,6 @@ public final class JfrTop {
       return "other";
     }
     return "JDK only";
-  }
-
-  private static boolean stackTruncated(Path file) throws IOException {
-    for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
-      if (e.getStackTrace() != null && e.getStackTrace().isTruncated()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static void print(String title, Map<String, Integer> counts, int samples, int rows) {

@@ -46,12 +46,14 @@ public final class UsageFigures {
   private static final int CACHE_WRITE = 2;
   private static final int DETAIL_CACHE_CREATION = 3;
 
+  private final byte[] bytes;
   private final long[] top = absent(TOP.length);
   /** The details objects by {@link #DETAILS} index, each its figures by {@link #IN_DETAILS} index; null when absent. */
   private final long[][] details = new long[DETAILS.length][];
   private boolean empty = true;
 
-  private UsageFigures() {
+  private UsageFigures(byte[] bytes) {
+    this.bytes = bytes;
   }
 
   private static long[] absent(int n) {
@@ -62,56 +64,46 @@ public final class UsageFigures {
 
   /** The figures of the object at {@code [from, to)}, or null when the tree should read it. */
   static UsageFigures read(byte[] b, int from, int to) {
-    UsageFigures f = new UsageFigures();
-    boolean[] odd = new boolean[1];
+    UsageFigures f = new UsageFigures(b);
+    return walk(b, from, to, f::take) ? f : null;
+  }
+
+  /** What {@link #walk} hands each member (its value at {@code [v, after)}); false: the tree should read it. */
+  private interface Take {
+    boolean member(int nameStart, int nameEnd, int v, int after);
+  }
+
+  /** Walks the object at {@code [from, to)}, each member to {@code take}; false when it is not one read here. */
+  private static boolean walk(byte[] b, int from, int to, Take take) {
     int end = JsonScan.object(b, from, to, (nameStart, nameEnd, v) -> {
-      f.empty = false;
       int after = JsonScan.skipValue(b, v, to);
-      if (after == JsonScan.NONE) {
-        return JsonScan.NONE;
-      }
-      if (!f.take(b, nameStart, nameEnd, v, after)) {
-        odd[0] = true;
-        return JsonScan.NONE;
-      }
-      return after;
+      return after != JsonScan.NONE && take.member(nameStart, nameEnd, v, after) ? after : JsonScan.NONE;
     });
-    return end == to && !odd[0] ? f : null;
+    return end == to;
   }
 
   /** Keeps the member if it is a figure; false when it is one in a form the tree should read. */
-  private boolean take(byte[] b, int nameStart, int nameEnd, int v, int after) {
-    int figure = indexOf(TOP, b, nameStart, nameEnd);
+  private boolean take(int nameStart, int nameEnd, int v, int after) {
+    empty = false;
+    int figure = indexOf(TOP, bytes, nameStart, nameEnd);
     if (figure >= 0) {
-      return put(top, figure, b, v, after);
+      return put(top, figure, bytes, v, after);
     }
-    int d = indexOf(DETAILS, b, nameStart, nameEnd);
+    int d = indexOf(DETAILS, bytes, nameStart, nameEnd);
     if (d >= 0) {
-      return details[d] == null && (details[d] = details(b, v, after)) != null;
+      return details[d] == null && (details[d] = details(bytes, v, after)) != null;
     }
     return true;
   }
 
   /** The figures of a details object at {@code [v, after)}, or null when it is not one read here. */
   private static long[] details(byte[] b, int v, int after) {
-    if (b[v] != '{') {
-      return null;
-    }
     long[] d = absent(IN_DETAILS.length);
-    boolean[] odd = new boolean[1];
-    int end = JsonScan.object(b, v, after, (nameStart, nameEnd, w) -> {
-      int valueEnd = JsonScan.skipValue(b, w, after);
-      if (valueEnd == JsonScan.NONE) {
-        return JsonScan.NONE;
-      }
+    boolean read = b[v] == '{' && walk(b, v, after, (nameStart, nameEnd, w, valueEnd) -> {
       int figure = indexOf(IN_DETAILS, b, nameStart, nameEnd);
-      if (figure >= 0 && !put(d, figure, b, w, valueEnd)) {
-        odd[0] = true;
-        return JsonScan.NONE;
-      }
-      return valueEnd;
+      return figure < 0 || put(d, figure, b, w, valueEnd);
     });
-    return end == after && !odd[0] ? d : null;
+    return read ? d : null;
   }
 
   /** The index in {@code names} of the quoted name at {@code [nameStart, nameEnd)}, or -1. */
