@@ -3,6 +3,8 @@ package dev.sluice.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +25,10 @@ final class Shape {
   private final Map<String, Shape> extensions = new LinkedHashMap<>();
   private String[] nameArray = new String[0];
   private Rule[] ruleArray = new Rule[0];
+  /** Each field's position, for a walk of the fields an object has; null when it cannot be used. */
+  private Map<String, Integer> positions = new HashMap<>();
+  /** Bit i set: the field at position i is required, so it is checked even when absent. */
+  private long requiredFields;
 
   static Shape fields() {
     return new Shape();
@@ -36,6 +42,13 @@ final class Shape {
   }
 
   Shape field(String name, Rule rule) {
+    if (positions != null) {
+      if (names.size() == Long.SIZE || positions.putIfAbsent(name, names.size()) != null) {
+        positions = null; // more fields than a mask holds, or a name twice: every rule is run
+      } else if (rule.isRequired()) {
+        requiredFields |= 1L << names.size();
+      }
+    }
     names.add(name);
     rules.add(rule);
     nameArray = names.toArray(String[]::new);
@@ -109,7 +122,27 @@ final class Shape {
     }
     String[] n = s.nameArray;
     Rule[] r = s.ruleArray;
-    for (int i = 0; i < n.length; i++) {
+    if (s.positions == null) {
+      for (int i = 0; i < n.length; i++) {
+        t.push(n[i]);
+        r[i].validate(obj.get(n[i]), t);
+        t.pop();
+      }
+      return;
+    }
+    // the rules of the fields the object has and of the required ones, in matrix order (so the first
+    // error is the same): an absent optional field passes its rule, and a request names few of a
+    // kind's fields
+    long visit = s.requiredFields;
+    for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
+      Integer at = s.positions.get(it.next());
+      if (at != null) {
+        visit |= 1L << at;
+      }
+    }
+    while (visit != 0) {
+      int i = Long.numberOfTrailingZeros(visit);
+      visit &= visit - 1;
       t.push(n[i]);
       r[i].validate(obj.get(n[i]), t);
       t.pop();

@@ -94,6 +94,24 @@ class RequestValidatorTest {
     }
 
     @Test
+    void theFirstErrorIsInFieldOrderWhateverTheBodysMemberOrder() {
+      // top_p comes after temperature in the field order; the body names them the other way round
+      assertError(reject(Endpoint.CHAT_COMPLETIONS, json("{'top_p':7,'temperature':'hot','model':'m'," + MSGS + "}")),
+          "temperature", "Invalid type for 'temperature': expected a number, but got a string instead.", "temperature");
+      // a missing required field is found in its place, before a bad optional one after it
+      assertError(reject(Endpoint.CHAT_COMPLETIONS, json("{'temperature':'hot','model':'m'}")),
+          "messages", "Missing required parameter: 'messages'.", "messages");
+      assertError(reject(Endpoint.CHAT_COMPLETIONS, json("{'top_p':7," + MSGS + "}")),
+          "model", "Missing required parameter: 'model'.", "model");
+      // inside a message: a bad name, and a missing content (which comes before name) found first
+      assertError(reject(Endpoint.CHAT_COMPLETIONS, json("{'model':'m','messages':[{'name':7,'role':'user','content':'hi'}]}")),
+          "messages[0].name", "Invalid type for 'messages[0].name': expected a string, but got an integer instead.",
+          "message-roles");
+      assertError(reject(Endpoint.CHAT_COMPLETIONS, json("{'model':'m','messages':[{'name':7,'role':'user'}]}")),
+          "messages[0].content", "Missing required parameter: 'messages[0].content'.", "message-content");
+    }
+
+    @Test
     void unknownFieldsPassThroughUntouched() {
       JsonNode body = chat("'x_custom':{'deep':[null,{}]},'audio':7,'metadata':'not checked'");
       String before = body.toString();
