@@ -50,3 +50,36 @@ bench_cleanup() {
   bench_stop "${pids[@]}"
   rm -rf "$work"
 }
+
+# bench_pin: with 2 CPUs or more, on_proxy runs the proxy under test alone on the last CPU and
+# on_load the fake and the load generators on the others; with one CPU both are empty.
+bench_pin() {
+  local n
+  n=$(nproc)
+  if (( n >= 2 )); then
+    on_proxy=(taskset -c "$(( n - 1 ))"); on_load=(taskset -c "0-$(( n - 2 ))")
+  else
+    on_proxy=(); on_load=()
+  fi
+}
+
+# bench_build: the shaded jar and the test classes; sets cp to the test classes, the classes and
+# every dependency (the fake, the load generator and the tools run from it). Needs "work".
+bench_build() {
+  ./mvnw -q -B -DskipTests package >&2
+  ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >&2
+  cp="$here/target/test-classes:$here/target/classes:$(cat "$work/cp.txt")"
+}
+
+# bench_port <log>: the port a starting Sluice says it listens on, waited for up to 60 s; sets port
+# (the log is printed and the script ends when it never comes).
+bench_port() {
+  port=""
+  for _ in $(seq 1 1200); do
+    port="$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$1" | head -1)"
+    [ -n "$port" ] && return 0
+    sleep 0.05
+  done
+  cat "$1" >&2
+  exit 1
+}

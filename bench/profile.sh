@@ -17,12 +17,7 @@ source bench/lib.sh
 jfr=0
 if [ "${1:-}" = "--jfr" ]; then jfr=1; shift; fi
 secs=${1:-20}; warm=${WARM:-45}; conns=${CONNS:-32}
-ncpu=$(nproc)
-if (( ncpu >= 2 )); then
-  on_proxy=(taskset -c "$(( ncpu - 1 ))"); on_load=(taskset -c "0-$(( ncpu - 2 ))")
-else
-  on_proxy=(); on_load=()
-fi
+bench_pin
 command -v wrk >/dev/null || { apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null; }
 out="$here/bench/results/profile"
 rm -rf "$out"; mkdir -p "$out"
@@ -31,9 +26,7 @@ pids=()
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
-./mvnw -q -B -DskipTests package >&2
-./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >&2
-cp="$here/target/test-classes:$here/target/classes:$(cat "$work/cp.txt")"
+bench_build
 if (( jfr )); then
   # deep stacks: an event loop's are deeper than JFR's default of 64 frames
   export SLUICE_JAVA_OPTS="${SLUICE_JAVA_OPTS:-} -XX:FlightRecorderOptions:stackdepth=512"
@@ -54,13 +47,7 @@ start_sluice() {
   "${on_proxy[@]}" ./sluice serve --config "$work/sluice.yaml" > "$work/sluice.log" 2>&1 &
   spid=$!
   pids+=($spid)
-  port=""
-  for _ in $(seq 1 1200); do
-    port="$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$work/sluice.log" | head -1)"
-    [ -n "$port" ] && break
-    sleep 0.05
-  done
-  [ -n "$port" ] || { cat "$work/sluice.log" >&2; exit 1; }
+  bench_port "$work/sluice.log"
   url="http://127.0.0.1:$port/v1/chat/completions"
 }
 # the first start of a jar (or of new JVM options) trains the AOT cache under load; the second is measured

@@ -17,12 +17,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 source bench/lib.sh
 warm=${WARM:-20}; chunks=${CHUNKS:-100}; targets=${TARGETS:-direct sluice}
-ncpu=$(nproc)
-if (( ncpu >= 2 )); then
-  on_proxy=(taskset -c "$(( ncpu - 1 ))"); on_load=(taskset -c "0-$(( ncpu - 2 ))")
-else
-  on_proxy=(); on_load=()
-fi
+bench_pin
 command -v wrk >/dev/null || { apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null; }
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 out="$here/bench/results/streams"
@@ -32,9 +27,7 @@ pids=()
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
-./mvnw -q -B -DskipTests package >&2
-./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >&2
-cp="$here/target/test-classes:$here/target/classes:$(cat "$work/cp.txt")"
+bench_build
 loadgen() { "${on_load[@]}" "$java" -Xmx1g -cp "$cp" dev.sluice.bench.LoadGen "$@"; }
 
 "${on_load[@]}" "$java" -Xmx1g -cp "$cp" dev.sluice.bench.FakeUpstreamMain "$work/fake.port" > "$work/fake.log" 2>&1 &
@@ -48,13 +41,7 @@ bench_lua "$work/req.lua" '{"model":"gpt-4o-mini","messages":[{"role":"user","co
 export SLUICE_JAVA_OPTS="${SLUICE_JAVA_OPTS:-} -Xlog:gc:file=$work/gc.log"
 "${on_proxy[@]}" ./sluice serve --config "$work/sluice.yaml" > "$work/sluice.log" 2>&1 &
 pids+=($!)
-port=""
-for _ in $(seq 1 1200); do
-  port="$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$work/sluice.log" | head -1)"
-  [ -n "$port" ] && break
-  sleep 0.05
-done
-[ -n "$port" ] || { cat "$work/sluice.log" >&2; exit 1; }
+bench_port "$work/sluice.log"
 sluice="http://127.0.0.1:$port"
 echo "streams: warming up ${warm} s" >&2
 "${on_load[@]}" wrk -t1 -c32 -d"${warm}s" -s "$work/req.lua" "$sluice/v1/chat/completions" > /dev/null
