@@ -41,6 +41,7 @@ final class Shape {
     return s;
   }
 
+  /** The next field, in matrix order; whether {@code rule} is required is read here, once. */
   Shape field(String name, Rule rule) {
     if (positions != null) {
       if (names.size() == Long.SIZE || positions.putIfAbsent(name, names.size()) != null) {
