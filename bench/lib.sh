@@ -83,3 +83,22 @@ bench_port() {
   cat "$1" >&2
   exit 1
 }
+
+# bench_dirs <name>: out (bench/results/<name>, emptied), work (a new temporary directory), pids
+# (none yet), and the traps that stop the one's processes and remove the other on exit.
+bench_dirs() {
+  out="$here/bench/results/$1"
+  rm -rf "$out"; mkdir -p "$out"
+  work="$(mktemp -d "/tmp/sluice-$1.XXXXXX")"
+  pids=()
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+# bench_fake: the fake upstream on the load's CPUs, waited for; sets fake to its URL. Needs cp.
+bench_fake() {
+  "${on_load[@]}" "$java" -Xmx1g -cp "$cp" dev.sluice.bench.FakeUpstreamMain "$work/fake.port" > "$work/fake.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 300); do [ -s "$work/fake.port" ] && break; sleep 0.1; done
+  fake="http://127.0.0.1:$(cat "$work/fake.port")"
+}

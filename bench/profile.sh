@@ -19,12 +19,7 @@ if [ "${1:-}" = "--jfr" ]; then jfr=1; shift; fi
 secs=${1:-20}; warm=${WARM:-45}; conns=${CONNS:-32}
 bench_pin
 command -v wrk >/dev/null || { apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null; }
-out="$here/bench/results/profile"
-rm -rf "$out"; mkdir -p "$out"
-work="$(mktemp -d /tmp/sluice-profile.XXXXXX)"
-pids=()
-trap bench_cleanup EXIT
-trap 'exit 130' INT TERM
+bench_dirs profile
 
 bench_build
 if (( jfr )); then
@@ -34,10 +29,8 @@ if (( jfr )); then
     "$JAVA_HOME/lib/jfr/profile.jfc" > "$work/cpu.jfc"
 fi
 
-"${on_load[@]}" "$java" -Xmx1g -cp "$cp" dev.sluice.bench.FakeUpstreamMain "$work/fake.port" > "$work/fake.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 300); do [ -s "$work/fake.port" ] && break; sleep 0.1; done
-bench_config "$work/sluice.yaml" "$work" "http://127.0.0.1:$(cat "$work/fake.port")"
+bench_fake
+bench_config "$work/sluice.yaml" "$work" "$fake"
 printf "%b" "${EXTRA_YAML:-}" >> "$work/sluice.yaml"
 key="$(SLUICE_JAVA_OPTS= ./sluice keys create --config "$work/sluice.yaml" --name bench --plan bench | sed -n 2p)"
 body='{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hello to the benchmark."}]}'

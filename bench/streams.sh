@@ -20,20 +20,12 @@ warm=${WARM:-20}; chunks=${CHUNKS:-100}; targets=${TARGETS:-direct sluice}
 bench_pin
 command -v wrk >/dev/null || { apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null; }
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-out="$here/bench/results/streams"
-rm -rf "$out"; mkdir -p "$out"
-work="$(mktemp -d /tmp/sluice-streams.XXXXXX)"
-pids=()
-trap bench_cleanup EXIT
-trap 'exit 130' INT TERM
+bench_dirs streams
 
 bench_build
 loadgen() { "${on_load[@]}" "$java" -Xmx1g -cp "$cp" dev.sluice.bench.LoadGen "$@"; }
 
-"${on_load[@]}" "$java" -Xmx1g -cp "$cp" dev.sluice.bench.FakeUpstreamMain "$work/fake.port" > "$work/fake.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 300); do [ -s "$work/fake.port" ] && break; sleep 0.1; done
-fake="http://127.0.0.1:$(cat "$work/fake.port")"
+bench_fake
 bench_config "$work/sluice.yaml" "$work" "$fake"
 key="$(SLUICE_JAVA_OPTS= ./sluice keys create --config "$work/sluice.yaml" --name bench --plan bench | sed -n 2p)"
 bench_lua "$work/req.lua" '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello."}]}' "$key"

@@ -25,8 +25,8 @@ final class Shape {
   private final Map<String, Shape> extensions = new LinkedHashMap<>();
   private String[] nameArray = new String[0];
   private Rule[] ruleArray = new Rule[0];
-  /** Each field's position, for a walk of the fields an object has; null when it cannot be used. */
-  private Map<String, Integer> positions = new HashMap<>();
+  /** Each field's position, for a walk of the fields an object has. */
+  private final Map<String, Integer> positions = new HashMap<>();
   /** Bit i set: the field at position i is required, so it is checked even when absent. */
   private long requiredFields;
 
@@ -41,14 +41,17 @@ final class Shape {
     return s;
   }
 
-  /** The next field, in matrix order; whether {@code rule} is required is read here, once. */
+  /**
+   * The next field, in matrix order; whether {@code rule} is required is read here, once.
+   *
+   * @throws IllegalStateException for a name given twice or a 65th field (the masks hold 64)
+   */
   Shape field(String name, Rule rule) {
-    if (positions != null) {
-      if (names.size() == Long.SIZE || positions.putIfAbsent(name, names.size()) != null) {
-        positions = null; // more fields than a mask holds, or a name twice: every rule is run
-      } else if (rule.isRequired()) {
-        requiredFields |= 1L << names.size();
-      }
+    if (names.size() == Long.SIZE || positions.putIfAbsent(name, names.size()) != null) {
+      throw new IllegalStateException("a shape holds up to " + Long.SIZE + " distinct fields: " + name);
+    }
+    if (rule.isRequired()) {
+      requiredFields |= 1L << names.size();
     }
     names.add(name);
     rules.add(rule);
@@ -123,14 +126,6 @@ final class Shape {
     }
     String[] n = s.nameArray;
     Rule[] r = s.ruleArray;
-    if (s.positions == null) {
-      for (int i = 0; i < n.length; i++) {
-        t.push(n[i]);
-        r[i].validate(obj.get(n[i]), t);
-        t.pop();
-      }
-      return;
-    }
     // the rules of the fields the object has and of the required ones, in matrix order (so the first
     // error is the same): an absent optional field passes its rule, and a request names few of a
     // kind's fields
