@@ -9,9 +9,11 @@ import dev.sluice.error.GatewayException;
 import dev.sluice.http.HttpGuard;
 import dev.sluice.http.HttpTimeouts;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,7 +125,7 @@ public final class Gateway {
     @Override
     public Future<?> start() {
       Services services = perLoop.get();
-      Router router = routes(vertx, services, extra, inFlight);
+      Handler<HttpServerRequest> requests = requests(vertx, services, extra, inFlight);
       HttpServerOptions options = new HttpServerOptions()
           .setHost(host)
           .setPort(port)
@@ -142,7 +145,7 @@ public final class Gateway {
           // connection (a 1,025-slot array each, 4 KB of heap per open connection).
           .setStrictThreadMode(true);
       return HttpGuard.install(vertx.createHttpServer(options), services.errors(), timeouts, inFlight::stopping)
-          .requestHandler(router).listen().onSuccess(servers::add);
+          .requestHandler(requests).listen().onSuccess(servers::add);
     }
   }
 
@@ -179,10 +182,40 @@ public final class Gateway {
     }
   }
 
-  /** Every route, in order; {@code extra} routes go before the catch-all 404. */
-  static Router routes(Vertx vertx, Services services, Consumer<Router> extra, InFlight inFlight) {
-    Router router = Router.router(vertx);
+  /**
+   * The server's request handler: the relay's fixed paths straight to the relay ({@link FrontDoor}), the
+   * rest through {@link #routes}.
+   */
+  static Handler<HttpServerRequest> requests(Vertx vertx, Services services, Consumer<Router> extra,
+                                             InFlight inFlight) {
     RelayHandler relay = new RelayHandler(services, inFlight);
+    return new FrontDoor(routes(vertx, services, extra, inFlight, relay), relay, services, inFlight);
+  }
+
+  /**
+   * The relay's fixed paths, each with the endpoint it serves: every endpoint but the model list and
+   * Gemini's under each OpenAI-shaped base path; Anthropic's only under {@code /v1}, where its clients
+   * look for it ({@code /v1/messages}).
+   */
+  static void relayPaths(BiConsumer<String, Endpoint> each) {
+    for (String prefix : OPENAI_SHAPED) {
+      for (Endpoint e : Endpoint.values()) {
+        if (e == Endpoint.MODELS || e.dialect() == Dialect.GEMINI
+            || e.dialect() == Dialect.ANTHROPIC && !prefix.equals("/v1")) {
+          continue;
+        }
+        each.accept(prefix + "/" + e.path(), e);
+      }
+    }
+  }
+
+  /**
+   * Every route, in order; {@code extra} routes go before the catch-all 404. The relay's fixed paths
+   * are here too, for requests the {@link FrontDoor} leaves to the router (and the same answers).
+   */
+  static Router routes(Vertx vertx, Services services, Consumer<Router> extra, InFlight inFlight,
+                       RelayHandler relay) {
+    Router router = Router.router(vertx);
 
     // every request: its id, the drain's Connection: close, the contract of its base path (one
     // handler, not three routes, for what every request needs)
@@ -197,23 +230,16 @@ public final class Gateway {
     });
     router.get("/healthz").handler(ctx -> health(ctx, inFlight));
     router.get("/docs/:page").handler(Gateway::docs);
+    relayPaths((path, e) -> {
+      // two routes: vertx-web puts a body handler before any other handler of its route
+      router.post(path).handler(ctx -> {
+        ctx.put(RelayHandler.ENDPOINT, e);
+        bodyIsNotAForm(ctx);
+      });
+      router.post(path).handler(requestBodies(services)).handler(ctx -> relay.handle(ctx, e));
+    });
     for (String prefix : OPENAI_SHAPED) {
       router.get(prefix + "/models").handler(ctx -> relay.handle(ctx, Endpoint.MODELS));
-      for (Endpoint e : Endpoint.values()) {
-        if (e == Endpoint.MODELS || e.dialect() == Dialect.GEMINI
-            || e.dialect() == Dialect.ANTHROPIC && !prefix.equals("/v1")) {
-          // Anthropic's API is served where its clients look for it: /v1/messages
-          continue;
-        }
-        // two routes: vertx-web puts a body handler before any other handler of its route
-        router.post(prefix + "/" + e.path()).handler(ctx -> {
-          ctx.put(RelayHandler.ENDPOINT, e);
-          bodyIsNotAForm(ctx);
-        });
-        router.post(prefix + "/" + e.path())
-            .handler(requestBodies(services))
-            .handler(ctx -> relay.handle(ctx, e));
-      }
       for (String u : UNSUPPORTED) {
         router.route(prefix + "/" + u).handler(ctx -> RelayHandler.failEarly(ctx, services,
             ApiError.unsupportedEndpoint(ctx.request().path())));
@@ -309,15 +335,27 @@ public final class Gateway {
    * kept for the relay, which refuses multipart bodies.
    */
   private static void bodyIsNotAForm(RoutingContext ctx) {
-    String ct = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    String kept = formTypeKept(ctx.request());
+    if (kept != null) {
+      ctx.put(CONTENT_TYPE, kept);
+    }
+    ctx.next();
+  }
+
+  /**
+   * {@link #bodyIsNotAForm}'s work on the request: a form's or multipart's Content-Type is replaced (so
+   * no body handler decodes it) and returned; null for any other.
+   */
+  static String formTypeKept(HttpServerRequest request) {
+    String ct = request.getHeader(HttpHeaders.CONTENT_TYPE);
     if (ct != null && !ct.regionMatches(true, 0, "application/json", 0, 16)) {
       String lower = ct.toLowerCase(Locale.ROOT);
       if (lower.contains("multipart/") || lower.contains("application/x-www-form-urlencoded")) {
-        ctx.put(CONTENT_TYPE, ct);
-        ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
+        request.headers().set(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
+        return ct;
       }
     }
-    ctx.next();
+    return null;
   }
 
   private static final HexFormat HEX = HexFormat.of();
@@ -325,14 +363,22 @@ public final class Gateway {
 
   private static void requestId(RoutingContext ctx) {
     ctx.put(RelayHandler.ARRIVED, System.nanoTime());
-    String id = ctx.request().getHeader(X_REQUEST_ID);
+    ctx.put(RelayHandler.REQUEST_ID, requestId(ctx.request()));
+  }
+
+  /**
+   * The request's id, put on its response as {@code X-Request-ID}: the client's own when it sent a usable
+   * one (printable ASCII, up to 200 characters), else a new one.
+   */
+  static String requestId(HttpServerRequest request) {
+    String id = request.getHeader(X_REQUEST_ID);
     if (id == null || id.isBlank() || id.length() > 200 || !id.chars().allMatch(c -> c > 32 && c < 127)) {
       // unique, not secret: a thread-local generator, not SecureRandom (a lock and a system call per request)
       ThreadLocalRandom r = ThreadLocalRandom.current();
       id = "req_" + HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextInt());
     }
-    ctx.put(RelayHandler.REQUEST_ID, id);
-    ctx.response().headers().set(X_REQUEST_ID, Ascii.of(id));
+    request.response().headers().set(X_REQUEST_ID, Ascii.of(id));
+    return id;
   }
 
   private static void docs(RoutingContext ctx) {

@@ -35,9 +35,11 @@ import dev.sluice.usage.TokenUsage;
 import dev.sluice.usage.UsageRecord;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -79,7 +81,9 @@ public final class RelayHandler {
 
   /** Per-request state, filled forward and read once by {@link #finish}. */
   private final class Exchange implements InFlight.Request {
-    final RoutingContext ctx;
+    final Inbound in;
+    final HttpServerRequest request;
+    final HttpServerResponse response;
     final Endpoint endpoint;
     /** The client's dialect: what its answers, errors and model lists look like. */
     final Dialect dialect;
@@ -117,14 +121,15 @@ public final class RelayHandler {
     long firstByteNanos;
     boolean finished;
 
-    Exchange(RoutingContext ctx, Endpoint endpoint) {
-      this.ctx = ctx;
-      this.endpoint = endpoint;
-      Dialect routed = ctx.get(DIALECT);
-      this.dialect = routed != null ? routed : endpoint.dialect();
-      this.contract = contractOf(ctx);
-      this.context = ctx.vertx().getOrCreateContext();
-      this.requestId = ctx.get(REQUEST_ID);
+    Exchange(Inbound in, Context context) {
+      this.in = in;
+      this.request = in.request();
+      this.response = request.response();
+      this.endpoint = in.endpoint();
+      this.dialect = in.dialect();
+      this.contract = in.contract();
+      this.context = context;
+      this.requestId = in.requestId();
       this.bodies = services.keepBodies() ? new BodyCapture(Bodies.LIMIT) : null;
     }
 
@@ -146,19 +151,26 @@ public final class RelayHandler {
     }
   }
 
+  /** A vertx-web route's request: see {@link #handle(Inbound)}. */
   public void handle(RoutingContext ctx, Endpoint endpoint) {
-    Exchange ex = new Exchange(ctx, endpoint);
+    handle(Inbound.of(ctx, endpoint));
+  }
+
+  /** Relays one request, on its connection's event loop, its body read whole. */
+  void handle(Inbound in) {
+    Exchange ex = new Exchange(in, Vertx.currentContext());
+    Endpoint endpoint = ex.endpoint;
     inFlight.enter(ex);
-    ctx.response().closeHandler(v -> clientGone(ex));
-    authenticate(ctx, ex.dialect)
+    ex.response.closeHandler(v -> clientGone(ex));
+    authenticate(ex.request, ex.dialect)
         .compose(p -> {
           ex.principal = p;
           ObjectNode body = null;
           if (endpoint != Endpoint.MODELS) {
-            body = parseBody(ctx);
+            body = parseBody(in);
             ex.body = body;
             if (endpoint.dialect() == Dialect.GEMINI) {
-              geminiRequest(ex, ctx.pathParam("model"));
+              geminiRequest(ex, in.pathModel());
             } else {
               ex.stream = body.path("stream").asBoolean(false);
               ex.model = RelayCall.modelOf(body);
@@ -188,9 +200,9 @@ public final class RelayHandler {
               return Future.failedFuture(ApiError.clientClosed().exception());
             }
             ex.upstreamStartNanos = System.nanoTime();
-            ex.link = UpstreamLink.open(ctx.vertx(), services.upstreamIdleMillis(), () -> timedOut(ex));
-            RelayCall call = new RelayCall(endpoint, finalBody, ex.stream, ex.requestId, p, ctx.request().headers(),
-                finalBody == null ? null : ctx.body().buffer(), ex.link, ex.attempts, false, ex.hub);
+            ex.link = UpstreamLink.open(ex.context.owner(), services.upstreamIdleMillis(), () -> timedOut(ex));
+            RelayCall call = new RelayCall(endpoint, finalBody, ex.stream, ex.requestId, p, ex.request.headers(),
+                finalBody == null ? null : in.body(), ex.link, ex.attempts, false, ex.hub);
             return endpoint == Endpoint.MODELS ? services.dispatcher().models(call)
                 : services.dispatcher().send(call, ex.route);
           });
@@ -278,17 +290,17 @@ public final class RelayHandler {
    * The caller's key: {@code Authorization: Bearer}, Anthropic's {@code x-api-key}, Google's
    * {@code x-goog-api-key}, and for Gemini clients Google's {@code ?key=} too.
    */
-  private Future<Principal> authenticate(RoutingContext ctx, Dialect dialect) {
-    String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+  private Future<Principal> authenticate(HttpServerRequest request, Dialect dialect) {
+    String auth = request.getHeader(HttpHeaders.AUTHORIZATION);
     String key = null;
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       key = auth.substring(7).trim();
-    } else if (ctx.request().getHeader("x-api-key") != null) {
-      key = ctx.request().getHeader("x-api-key").trim();
-    } else if (ctx.request().getHeader("x-goog-api-key") != null) {
-      key = ctx.request().getHeader("x-goog-api-key").trim();
-    } else if (dialect == Dialect.GEMINI && ctx.request().getParam("key") != null) {
-      key = ctx.request().getParam("key").trim();
+    } else if (request.getHeader("x-api-key") != null) {
+      key = request.getHeader("x-api-key").trim();
+    } else if (request.getHeader("x-goog-api-key") != null) {
+      key = request.getHeader("x-goog-api-key").trim();
+    } else if (dialect == Dialect.GEMINI && request.getParam("key") != null) {
+      key = request.getParam("key").trim();
     }
     if (key == null || key.isEmpty()) {
       return Future.failedFuture(ApiError.invalidApiKey().exception());
@@ -296,12 +308,13 @@ public final class RelayHandler {
     return services.authenticator().authenticate(key);
   }
 
-  private ObjectNode parseBody(RoutingContext ctx) {
-    Buffer body = ctx.body().buffer();
+  private ObjectNode parseBody(Inbound in) {
+    Buffer body = in.body();
     if (body == null || body.length() == 0) {
       throw ApiError.invalidRequest("request body is empty; expected a JSON object").exception();
     }
-    String ct = ctx.get(Gateway.CONTENT_TYPE, ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
+    String ct = in.clientContentType() != null ? in.clientContentType()
+        : in.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (ct != null && ct.toLowerCase(Locale.ROOT).trim().startsWith("multipart/")) {
       throw ApiError.invalidRequest("multipart bodies are not supported; send application/json").exception();
     }
@@ -372,7 +385,7 @@ public final class RelayHandler {
   }
 
   private void writeBody(Exchange ex, Reply.Body b) {
-    HttpServerResponse resp = ex.ctx.response();
+    HttpServerResponse resp = ex.response;
     ex.usage = b.usage();
     // an upstream's 529 in Google's shape (the router read it as it came, to fall back on it) goes out as 503
     int status = ex.dialect == Dialect.GEMINI ? GeminiErrorBody.httpStatus(b.status()) : b.status();
@@ -387,7 +400,7 @@ public final class RelayHandler {
         if (ex.dialect == Dialect.GEMINI) {
           List<ObjectNode> models = new ArrayList<>();
           list.path("data").forEach(m -> models.add((ObjectNode) m));
-          String one = ex.ctx.pathParam("model");
+          String one = ex.in.pathModel();
           if (one != null) {
             ObjectNode found = models.stream().filter(m -> one.equals(m.path("id").asText())).findFirst().orElse(null);
             if (found == null) {
@@ -399,7 +412,7 @@ public final class RelayHandler {
           } else {
             list = GeminiModels.list(models);
           }
-        } else if (ex.ctx.request().getHeader("anthropic-version") != null) {
+        } else if (ex.request.getHeader("anthropic-version") != null) {
           // an Anthropic client (Claude Code's model discovery): Anthropic's list shape
           List<ObjectNode> models = new ArrayList<>();
           list.path("data").forEach(m -> models.add((ObjectNode) m));
@@ -425,10 +438,10 @@ public final class RelayHandler {
   }
 
   private void writeStream(Exchange ex, Reply.Stream s) {
-    HttpServerResponse resp = ex.ctx.response();
+    HttpServerResponse resp = ex.response;
     resp.setStatusCode(s.status());
     writeHeaders(ex, resp, s.headers());
-    ex.array = ex.dialect == Dialect.GEMINI && !"sse".equals(ex.ctx.request().getParam("alt"))
+    ex.array = ex.dialect == Dialect.GEMINI && !"sse".equals(ex.request.getParam("alt"))
         ? new JsonArrayFraming() : null;
     resp.putHeader(HttpHeaders.CONTENT_TYPE, ex.array != null ? "application/json; charset=UTF-8"
         : "text/event-stream; charset=utf-8");
@@ -499,7 +512,7 @@ public final class RelayHandler {
       return;
     }
     ex.usage = usageSoFar(ex);
-    HttpServerResponse resp = ex.ctx.response();
+    HttpServerResponse resp = ex.response;
     if (!resp.ended() && !resp.closed()) {
       resp.write(ex.sent(errorEvent(ex, error)));
       resp.end();
@@ -545,7 +558,7 @@ public final class RelayHandler {
     if (!(t instanceof GatewayException)) {
       LOG.error("request_id={} unexpected failure: {}", ex.requestId, t.toString());
     }
-    HttpServerResponse resp = ex.ctx.response();
+    HttpServerResponse resp = ex.response;
     if (resp.closed() || resp.ended()) {
       finish(ex, error.status(), error.code());
       return;
@@ -591,8 +604,8 @@ public final class RelayHandler {
     long latency = (System.nanoTime() - ex.startNanos) / 1_000_000;
     String keyId = ex.principal == null ? null : ex.principal.keyId();
     AttemptLog attempts = ex.attempts;
-    services.accessLog().log(new AccessLog.Entry(ex.requestId, ex.ctx.request().method().name(),
-        ex.ctx.request().path(), ex.model, status, latency, ex.upstreamLatencyMillis, keyId, errorCode, ex.stream,
+    services.accessLog().log(new AccessLog.Entry(ex.requestId, ex.request.method().name(),
+        ex.request.path(), ex.model, status, latency, ex.upstreamLatencyMillis, keyId, errorCode, ex.stream,
         attempts.upstream(), attempts.model(), attempts.count() > 1 ? attempts.describe() : null));
     if (ex.principal != null && ex.endpoint != Endpoint.MODELS) {
       TokenUsage u = ex.usage;
@@ -605,9 +618,9 @@ public final class RelayHandler {
           attempts.count()));
     }
     Principal p = ex.principal;
-    long firstByte = ex.firstByteNanos != 0 ? ex.firstByteNanos : ex.ctx.response().ended() ? System.nanoTime() : 0;
+    long firstByte = ex.firstByteNanos != 0 ? ex.firstByteNanos : ex.response.ended() ? System.nanoTime() : 0;
     services.observer().finished(new RequestRecord(services.clock().millis(), ex.requestId, ex.endpoint,
-        ex.ctx.request().path(), keyId,
+        ex.request.path(), keyId,
         p == null ? null : p.name(), p == null ? null : p.plan(), ex.model, ex.route == null ? null : ex.route.name(),
         attempts, ex.account, status, errorCode, latency,
         firstByte == 0 ? -1 : (firstByte - ex.startNanos) / 1_000_000, ex.stream, ex.usage, bodiesOf(ex)));
@@ -619,7 +632,7 @@ public final class RelayHandler {
       return null;
     }
     if (ex.endpoint != Endpoint.MODELS) {
-      ex.bodies.request(ex.ctx.body().buffer());
+      ex.bodies.request(ex.in.body());
     }
     return ex.bodies.bodies();
   }
@@ -635,25 +648,33 @@ public final class RelayHandler {
    * body over the limit), else none ({@code endpoint="other"}).
    */
   static void failEarly(RoutingContext ctx, Services services, ApiError raw) {
-    HttpServerResponse resp = ctx.response();
+    Long arrived = ctx.get(ARRIVED);
+    failEarly(ctx.request(), ctx.get(ENDPOINT), ctx.get(REQUEST_ID), arrived == null ? 0 : arrived, contractOf(ctx),
+        dialectOf(ctx), services, raw);
+  }
+
+  /**
+   * {@link #failEarly(RoutingContext, Services, ApiError)} of a request the front door took: its endpoint (or
+   * null), id, arrival ({@link System#nanoTime}, 0 when unknown), contract and dialect.
+   */
+  static void failEarly(HttpServerRequest request, Endpoint endpoint, String rid, long arrivedNanos,
+                        ApiContract contract, Dialect dialect, Services services, ApiError raw) {
+    HttpServerResponse resp = request.response();
     if (resp.ended() || resp.closed()) {
       return;
     }
-    ApiContract contract = contractOf(ctx);
     ApiError error = services.errors().as(contract, raw);
-    int status = statusFor(dialectOf(ctx), error);
+    int status = statusFor(dialect, error);
     resp.setStatusCode(status);
-    String rid = ctx.get(REQUEST_ID);
     if (rid != null) {
       resp.putHeader("X-Request-ID", rid);
     }
     error.headers().forEach(resp::putHeader);
     resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-    resp.end(errorBody(dialectOf(ctx), contract, error, services));
-    Long arrived = ctx.get(ARRIVED);
-    long millis = arrived == null ? 0 : (System.nanoTime() - arrived) / 1_000_000;
-    services.observer().finished(new RequestRecord(services.clock().millis(), rid, ctx.get(ENDPOINT),
-        ctx.request().path(), null, null, null, null, null, new AttemptLog(), null, status, error.code(), millis,
+    resp.end(errorBody(dialect, contract, error, services));
+    long millis = arrivedNanos == 0 ? 0 : (System.nanoTime() - arrivedNanos) / 1_000_000;
+    services.observer().finished(new RequestRecord(services.clock().millis(), rid, endpoint,
+        request.path(), null, null, null, null, null, new AttemptLog(), null, status, error.code(), millis,
         millis, false, TokenUsage.NONE, null));
   }
 
