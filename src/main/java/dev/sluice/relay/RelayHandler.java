@@ -25,6 +25,7 @@ import dev.sluice.provider.RelayCall;
 import dev.sluice.provider.Reply;
 import dev.sluice.provider.UpstreamFailures;
 import dev.sluice.provider.UpstreamLink;
+import dev.sluice.ratelimit.Admission;
 import dev.sluice.ratelimit.RateLimitHeaders;
 import dev.sluice.route.Route;
 import dev.sluice.sse.SseEvent;
@@ -156,74 +157,109 @@ public final class RelayHandler {
     handle(Inbound.of(ctx, endpoint));
   }
 
-  /** Relays one request, on its connection's event loop, its body read whole. */
+  /**
+   * Relays one request, on its connection's event loop, its body read whole: the key, then the body and
+   * the model, then the limits, then the upstream, each step run as soon as the one before has its
+   * answer (at once for a cached key and the in-memory limiter).
+   */
   void handle(Inbound in) {
     Exchange ex = new Exchange(in, Vertx.currentContext());
-    Endpoint endpoint = ex.endpoint;
     inFlight.enter(ex);
     ex.response.closeHandler(v -> clientGone(ex));
-    authenticate(ex.request, ex.dialect)
-        .compose(p -> {
-          ex.principal = p;
-          ObjectNode body = null;
-          if (endpoint != Endpoint.MODELS) {
-            body = parseBody(in);
-            ex.body = body;
-            if (endpoint.dialect() == Dialect.GEMINI) {
-              geminiRequest(ex, in.pathModel());
-            } else {
-              ex.stream = body.path("stream").asBoolean(false);
-              ex.model = RelayCall.modelOf(body);
-              ex.route = services.dispatcher().route(ex.model);
-              services.validator().validate(ex.contract, endpoint, body);
-              ex.hub = endpoint == Endpoint.MESSAGES ? MessagesRequestToChat.translate(body) : body;
-            }
-            if (endpoint.dialect() == Dialect.ANTHROPIC && ex.model == null) {
-              throw ApiError.invalidParam("model", "model: Field required").exception();
-            }
-            if (ex.model != null && !p.allows(ex.model)) {
-              throw ApiError.modelNotAllowed(ex.model).exception();
-            }
-            ApiError unroutable = services.dispatcher().refuse(endpoint, ex.model, ex.route);
-            if (unroutable != null) {
-              throw unroutable.exception();
-            }
-          }
-          ObjectNode finalBody = body;
-          return services.rateLimiter().admit(p, endpoint.endpointClass()).compose(adm -> {
-            ex.limitHeaders = adm.headers();
-            if (!adm.admitted()) {
-              return Future.failedFuture(adm.toError().exception());
-            }
-            if (ex.finished) {
-              // the client hung up while it was being admitted: nothing goes upstream
-              return Future.failedFuture(ApiError.clientClosed().exception());
-            }
-            ex.upstreamStartNanos = System.nanoTime();
-            ex.link = UpstreamLink.open(ex.context.owner(), services.upstreamIdleMillis(), () -> timedOut(ex));
-            RelayCall call = new RelayCall(endpoint, finalBody, ex.stream, ex.requestId, p, ex.request.headers(),
-                finalBody == null ? null : in.body(), ex.link, ex.attempts, false, ex.hub);
-            return endpoint == Endpoint.MODELS ? services.dispatcher().models(call)
-                : services.dispatcher().send(call, ex.route);
-          });
-        })
-        .onSuccess(reply -> {
-          if (ex.finished) {
-            // answered too late: the client left, the request timed out or the gateway is stopping
-            if (reply instanceof Reply.Stream s) {
-              s.source().exceptionHandler(t -> { });
-              s.cancel().run();
-            }
-            return;
-          }
-          ex.upstreamLatencyMillis = (System.nanoTime() - ex.upstreamStartNanos) / 1_000_000;
-          ex.account = reply.account();
-          switch (reply) {
-            case Reply.Body b -> writeBody(ex, b);
-            case Reply.Stream s -> writeStream(ex, s);
-          }
-        })
-        .onFailure(t -> fail(ex, t));
+    then(ex, authenticate(ex.request, ex.dialect), p -> authenticated(ex, p));
+  }
+
+  /**
+   * Runs {@code next} with the future's value once it has one: at once when it is complete already, without
+   * the promise and listener a {@code compose} makes. A failure, or an exception {@code next} throws,
+   * answers the request with the error.
+   */
+  private <T> void then(Exchange ex, Future<T> f, Consumer<T> next) {
+    if (f.isComplete()) {
+      step(ex, f, next);
+    } else {
+      f.onComplete(ar -> step(ex, f, next));
+    }
+  }
+
+  private <T> void step(Exchange ex, Future<T> f, Consumer<T> next) {
+    if (f.failed()) {
+      fail(ex, f.cause());
+      return;
+    }
+    try {
+      next.accept(f.result());
+    } catch (RuntimeException e) {
+      fail(ex, e);
+    }
+  }
+
+  /** The key is good: the body read, validated and routed, then the limits asked. */
+  private void authenticated(Exchange ex, Principal p) {
+    ex.principal = p;
+    Endpoint endpoint = ex.endpoint;
+    if (endpoint != Endpoint.MODELS) {
+      ObjectNode body = parseBody(ex.in);
+      ex.body = body;
+      if (endpoint.dialect() == Dialect.GEMINI) {
+        geminiRequest(ex, ex.in.pathModel());
+      } else {
+        ex.stream = body.path("stream").asBoolean(false);
+        ex.model = RelayCall.modelOf(body);
+        ex.route = services.dispatcher().route(ex.model);
+        services.validator().validate(ex.contract, endpoint, body);
+        ex.hub = endpoint == Endpoint.MESSAGES ? MessagesRequestToChat.translate(body) : body;
+      }
+      if (endpoint.dialect() == Dialect.ANTHROPIC && ex.model == null) {
+        throw ApiError.invalidParam("model", "model: Field required").exception();
+      }
+      if (ex.model != null && !p.allows(ex.model)) {
+        throw ApiError.modelNotAllowed(ex.model).exception();
+      }
+      ApiError unroutable = services.dispatcher().refuse(endpoint, ex.model, ex.route);
+      if (unroutable != null) {
+        throw unroutable.exception();
+      }
+    }
+    then(ex, services.rateLimiter().admit(p, endpoint.endpointClass()), adm -> admitted(ex, adm));
+  }
+
+  /** The limits answered: refused, or the request sent upstream. */
+  private void admitted(Exchange ex, Admission adm) {
+    ex.limitHeaders = adm.headers();
+    if (!adm.admitted()) {
+      fail(ex, adm.toError().exception());
+      return;
+    }
+    if (ex.finished) {
+      // the client hung up while it was being admitted: nothing goes upstream
+      return;
+    }
+    ex.upstreamStartNanos = System.nanoTime();
+    ex.link = UpstreamLink.open(ex.context.owner(), services.upstreamIdleMillis(), () -> timedOut(ex));
+    ObjectNode body = ex.body;
+    RelayCall call = new RelayCall(ex.endpoint, body, ex.stream, ex.requestId, ex.principal, ex.request.headers(),
+        body == null ? null : ex.in.body(), ex.link, ex.attempts, false, ex.hub);
+    then(ex, ex.endpoint == Endpoint.MODELS ? services.dispatcher().models(call)
+        : services.dispatcher().send(call, ex.route), reply -> replied(ex, reply));
+  }
+
+  /** The upstream answered: its body or its stream written to the client. */
+  private void replied(Exchange ex, Reply reply) {
+    if (ex.finished) {
+      // answered too late: the client left, the request timed out or the gateway is stopping
+      if (reply instanceof Reply.Stream s) {
+        s.source().exceptionHandler(t -> { });
+        s.cancel().run();
+      }
+      return;
+    }
+    ex.upstreamLatencyMillis = (System.nanoTime() - ex.upstreamStartNanos) / 1_000_000;
+    ex.account = reply.account();
+    switch (reply) {
+      case Reply.Body b -> writeBody(ex, b);
+      case Reply.Stream s -> writeStream(ex, s);
+    }
   }
 
   /**
