@@ -7,6 +7,7 @@ import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
 import dev.sluice.usage.TokenUsage;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -25,19 +26,35 @@ public final class UpstreamExchange {
 
   /**
    * Sends the request attached to {@code link} (so a hang-up or a timeout aborts it); a transport
-   * failure before the response head fails the future, classified for fallback.
+   * failure before the response head fails the future, classified for fallback. One promise for the
+   * whole exchange, completed from the client's own callbacks (on the request's event loop), where a
+   * chain of compose, map and recover made a promise and a listener for each.
    */
   public static Future<Sent> send(HttpClient client, RequestOptions options, Buffer body, UpstreamLink link) {
-    return client.request(options)
-        .compose(req -> {
-          link.attach(req);
-          return (body == null ? req.send() : req.send(body)).map(resp -> {
-            resp.pause();
-            link.responded();
-            return new Sent(req, resp);
-          });
-        })
-        .recover(t -> Future.failedFuture(UpstreamFailures.transport(t)));
+    Promise<Sent> sent = Promise.promise();
+    client.request(options).onComplete(made -> {
+      if (made.failed()) {
+        sent.fail(UpstreamFailures.transport(made.cause()));
+        return;
+      }
+      HttpClientRequest req = made.result();
+      try {
+        link.attach(req);
+        (body == null ? req.send() : req.send(body)).onComplete(answered -> {
+          if (answered.failed()) {
+            sent.tryFail(UpstreamFailures.transport(answered.cause()));
+            return;
+          }
+          HttpClientResponse resp = answered.result();
+          resp.pause();
+          link.responded();
+          sent.tryComplete(new Sent(req, resp));
+        });
+      } catch (RuntimeException e) {
+        sent.tryFail(UpstreamFailures.transport(e));
+      }
+    });
+    return sent.future();
   }
 
   /**

@@ -230,21 +230,23 @@ public final class OpenAiProvider implements Provider {
     if (status < 300 && contentType != null && contentType.startsWith("text/event-stream")) {
       return UpstreamExchange.stream(sent, answer.streams(), link, mayFallBack, Dialect.OPENAI);
     }
-    return link.body(resp)
-        .recover(t -> Future.failedFuture(UpstreamFailures.transport(t)))
-        .compose(buf -> {
-          if (status >= 300) {
-            return Future.succeededFuture(new Reply.Body(status, resp.headers(), buf, TokenUsage.NONE, null));
-          }
-          Translated out;
-          try {
-            out = answer.bodies().apply(buf);
-          } catch (IOException | RuntimeException e) {
-            return Future.failedFuture(ApiError.upstreamError("upstream '" + name() + "' returned an unreadable body")
-                .failure(FailureKind.SERVER_ERROR));
-          }
-          return Future.succeededFuture(new Reply.Body(status, resp.headers(), out.body(), out.usage(), null));
-        });
+    return link.body(resp).transform(read -> {
+      if (read.failed()) {
+        return Future.failedFuture(UpstreamFailures.transport(read.cause()));
+      }
+      Buffer buf = read.result();
+      if (status >= 300) {
+        return Future.succeededFuture(new Reply.Body(status, resp.headers(), buf, TokenUsage.NONE, null));
+      }
+      Translated out;
+      try {
+        out = answer.bodies().apply(buf);
+      } catch (IOException | RuntimeException e) {
+        return Future.failedFuture(ApiError.upstreamError("upstream '" + name() + "' returned an unreadable body")
+            .failure(FailureKind.SERVER_ERROR));
+      }
+      return Future.succeededFuture(new Reply.Body(status, resp.headers(), out.body(), out.usage(), null));
+    });
   }
 
 
