@@ -308,7 +308,8 @@ for r in $(seq 1 "$mem_rounds"); do
   sleep 1
   {
     echo "round_${r}_live_mib=$(live_heap)"
-    echo "round_${r}_routing_contexts=$(live_count io.vertx.ext.web.impl.RoutingContextImpl)"
+    # the relay's per-request object (the relay's paths make no vertx-web routing context: FrontDoor)
+    echo "round_${r}_exchanges=$(live_count 'dev.sluice.relay.RelayHandler$Exchange')"
     echo "round_${r}_client_requests=$(live_count io.vertx.core.http.impl.HttpClientRequestImpl)"
     echo "round_${r}_errors=$(sed -n 's/^errors=//p' "$res/memory_round_$r.properties")"
   } >> "$res/memory.properties"

@@ -32,14 +32,15 @@ import io.vertx.core.VerticleBase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP front door. {@link #routes} lists every route; tests reuse it on port 0.
+ * The HTTP server: one per event loop, each with its {@link #requests} handler, the {@link FrontDoor}
+ * before the routes that {@link #routes} lists.
  */
 public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);

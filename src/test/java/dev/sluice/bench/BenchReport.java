@@ -256,8 +256,8 @@ public final class BenchReport {
     row(rounds + " rounds of " + per + " streams: live heap after GC (MiB), start → each round", "",
         series.toString(), f("%+.0f %%", (max - min) / first * 100), "flat ± 10 %",
         max <= first * 1.10 && min >= first * 0.90);
-    row("  after the last round: live RoutingContextImpl / HttpClientRequestImpl", "",
-        m.getProperty("round_" + rounds + "_routing_contexts", "?") + " / "
+    row("  after the last round: live RelayHandler$Exchange / HttpClientRequestImpl", "",
+        m.getProperty("round_" + rounds + "_exchanges", "?") + " / "
             + m.getProperty("round_" + rounds + "_client_requests", "?"), "", "", null);
     row("  stream errors over all rounds", "", Long.toString(errors), "", "0", errors == 0);
   }
