@@ -68,6 +68,11 @@ public final class UpstreamFailures {
     return fromStatus(status).failure(status == 503 || status == 529 ? FailureKind.OVERLOADED : FailureKind.SERVER_ERROR);
   }
 
+  /** A 2xx body of upstream {@code name} that could not be read or translated: classified as its server's error. */
+  public static GatewayException unreadableBody(String name) {
+    return ApiError.upstreamError("upstream '" + name + "' returned an unreadable body").failure(FailureKind.SERVER_ERROR);
+  }
+
   /** An upstream 5xx. */
   public static ApiError fromStatus(int status) {
     return ApiError.upstreamError("upstream service error (HTTP " + status + ")");

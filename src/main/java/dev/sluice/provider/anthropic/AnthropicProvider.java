@@ -186,8 +186,7 @@ public final class AnthropicProvider implements Provider {
     try {
       out = answer.bodies().apply(buf);
     } catch (IOException | RuntimeException e) {
-      return Future.failedFuture(ApiError.upstreamError("upstream '" + name() + "' returned an unreadable body")
-          .failure(FailureKind.SERVER_ERROR));
+      return Future.failedFuture(UpstreamFailures.unreadableBody(name()));
     }
     MultiMap h = MultiMap.caseInsensitiveMultiMap().add(HttpHeaders.CONTENT_TYPE, "application/json");
     String rid = headers.get("request-id");

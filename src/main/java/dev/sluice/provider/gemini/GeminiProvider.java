@@ -211,8 +211,7 @@ public final class GeminiProvider implements Provider {
     try {
       out = answer.bodies().apply(buf);
     } catch (IOException | RuntimeException e) {
-      return Future.failedFuture(ApiError.upstreamError("upstream '" + name() + "' returned an unreadable body")
-          .failure(FailureKind.SERVER_ERROR));
+      return Future.failedFuture(UpstreamFailures.unreadableBody(name()));
     }
     MultiMap h = MultiMap.caseInsensitiveMultiMap().add(HttpHeaders.CONTENT_TYPE, "application/json");
     TokenUsage usage = answer.asItCame() ? geminiUsage(out) : UpstreamExchange.usageOf(out);

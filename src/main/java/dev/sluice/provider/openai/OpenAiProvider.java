@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.dialect.openai.chat.CacheUsageFields;
 import dev.sluice.dialect.openai.responses.ChatCompletionToResponse;
 import dev.sluice.dialect.openai.responses.ResponsesToChatRequest;
-import dev.sluice.error.ApiError;
 import dev.sluice.error.FailureKind;
 import dev.sluice.error.GatewayException;
 import dev.sluice.json.Json;
@@ -242,8 +241,7 @@ public final class OpenAiProvider implements Provider {
       try {
         out = answer.bodies().apply(buf);
       } catch (IOException | RuntimeException e) {
-        return Future.failedFuture(ApiError.upstreamError("upstream '" + name() + "' returned an unreadable body")
-            .failure(FailureKind.SERVER_ERROR));
+        return Future.failedFuture(UpstreamFailures.unreadableBody(name()));
       }
       return Future.succeededFuture(new Reply.Body(status, resp.headers(), out.body(), out.usage(), null));
     });
