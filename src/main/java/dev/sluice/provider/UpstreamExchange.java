@@ -46,9 +46,13 @@ public final class UpstreamExchange {
             return;
           }
           HttpClientResponse resp = answered.result();
-          resp.pause();
-          link.responded();
-          sent.tryComplete(new Sent(req, resp));
+          try {
+            resp.pause();
+            link.responded();
+            sent.tryComplete(new Sent(req, resp));
+          } catch (RuntimeException e) {
+            sent.tryFail(UpstreamFailures.transport(e));
+          }
         });
       } catch (RuntimeException e) {
         sent.tryFail(UpstreamFailures.transport(e));
