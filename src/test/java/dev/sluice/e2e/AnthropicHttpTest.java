@@ -220,6 +220,26 @@ class AnthropicHttpTest {
   }
 
   @Test
+  void aBodyClaudeCutOffIsTheUpstreamsErrorAndFallsBack() throws Exception {
+    try (E2e.Gateway g = gateway("2023-06-01")) {
+      String chat = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"cut off\"}]}";
+      // the route's only target: the client gets the upstream's error, in OpenAI's envelope
+      claude.inject(new Fault.CutOffBody());
+      HttpResponse<String> r = g.h.post("/v1/chat/completions", chat.formatted("claude-sonnet-4-5"));
+      assertThat(r.statusCode()).isEqualTo(502);
+      assertThat(Json.MAPPER.readTree(r.body()).path("error").path("message").asText())
+          .isEqualTo("upstream 'claude' returned an unreadable body");
+      // a route with another target: it serves
+      claude.inject(new Fault.CutOffBody());
+      HttpResponse<String> f = g.h.post("/v1/chat/completions", chat.formatted("sonnet"));
+      assertThat(f.statusCode()).as(f.body()).isEqualTo(200);
+      assertThat(Json.MAPPER.readTree(f.body()).path("choices").path(0).path("message").path("content").asText())
+          .isEqualTo("echo: cut off");
+      assertThat(f.headers().firstValue("x-sluice-upstream")).hasValue("gpt");
+    }
+  }
+
+  @Test
   void toolsRoundTripFromAnOpenAiClientToClaude() throws Exception {
     try (E2e.Gateway g = gateway("2023-06-01")) {
       ChatCompletionFunctionTool weather = ChatCompletionFunctionTool.builder()

@@ -45,6 +45,10 @@ public final class FakeAnthropic implements AutoCloseable {
     /** Stream normally up to the first text delta, then an {@code overloaded_error} event. */
     record ErrorMidStream() implements Fault {
     }
+
+    /** A 200 whose JSON body is cut off: what no translator can read. */
+    record CutOffBody() implements Fault {
+    }
   }
 
   /** A request as the fake saw it. */
@@ -145,6 +149,10 @@ public final class FakeAnthropic implements AutoCloseable {
     if (fault instanceof Fault.Status s) {
       resp.headers().addAll(s.headers());
       error(resp, s.status(), s.type(), s.type().equals("overloaded_error") ? "Overloaded" : "Number of requests has exceeded your rate limit");
+      return;
+    }
+    if (fault instanceof Fault.CutOffBody) {
+      resp.putHeader("content-type", "application/json").end("{\"id\":\"msg_cut\",\"type\":\"message\",\"cont");
       return;
     }
     List<ObjectNode> blocks = answer(json);
