@@ -35,30 +35,35 @@ public final class UpstreamExchange {
     client.request(options).onComplete(made -> {
       if (made.failed()) {
         sent.fail(UpstreamFailures.transport(made.cause()));
-        return;
-      }
-      HttpClientRequest req = made.result();
-      try {
-        link.attach(req);
-        (body == null ? req.send() : req.send(body)).onComplete(answered -> {
-          if (answered.failed()) {
-            sent.tryFail(UpstreamFailures.transport(answered.cause()));
-            return;
-          }
-          HttpClientResponse resp = answered.result();
-          try {
-            resp.pause();
-            link.responded();
-            sent.tryComplete(new Sent(req, resp));
-          } catch (RuntimeException e) {
-            sent.tryFail(UpstreamFailures.transport(e));
-          }
+      } else {
+        HttpClientRequest req = made.result();
+        guarded(sent, () -> {
+          link.attach(req);
+          (body == null ? req.send() : req.send(body)).onComplete(answered -> {
+            if (answered.failed()) {
+              sent.tryFail(UpstreamFailures.transport(answered.cause()));
+              return;
+            }
+            HttpClientResponse resp = answered.result();
+            guarded(sent, () -> {
+              resp.pause();
+              link.responded();
+              sent.tryComplete(new Sent(req, resp));
+            });
+          });
         });
-      } catch (RuntimeException e) {
-        sent.tryFail(UpstreamFailures.transport(e));
       }
     });
     return sent.future();
+  }
+
+  /** Runs {@code step}; a throw fails {@code sent} as a transport failure, as a throw in a compose would. */
+  private static void guarded(Promise<Sent> sent, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      sent.tryFail(UpstreamFailures.transport(e));
+    }
   }
 
   /**

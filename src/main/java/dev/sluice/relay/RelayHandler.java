@@ -82,16 +82,11 @@ public final class RelayHandler {
 
   /** Per-request state, filled forward and read once by {@link #finish}. */
   private final class Exchange implements InFlight.Request {
+    /** The request: its endpoint, id, contract and the client's dialect (its answers, errors, model lists). */
     final Inbound in;
-    final HttpServerRequest request;
     final HttpServerResponse response;
-    final Endpoint endpoint;
-    /** The client's dialect: what its answers, errors and model lists look like. */
-    final Dialect dialect;
-    final ApiContract contract;
     final Context context;
     final long startNanos = System.nanoTime();
-    final String requestId;
     Principal principal;
     ObjectNode body;
     /**
@@ -124,13 +119,8 @@ public final class RelayHandler {
 
     Exchange(Inbound in, Context context) {
       this.in = in;
-      this.request = in.request();
-      this.response = request.response();
-      this.endpoint = in.endpoint();
-      this.dialect = in.dialect();
-      this.contract = in.contract();
+      this.response = in.request().response();
       this.context = context;
-      this.requestId = in.requestId();
       this.bodies = services.keepBodies() ? new BodyCapture(Bodies.LIMIT) : null;
     }
 
@@ -166,7 +156,7 @@ public final class RelayHandler {
     Exchange ex = new Exchange(in, Vertx.currentContext());
     inFlight.enter(ex);
     ex.response.closeHandler(v -> clientGone(ex));
-    then(ex, authenticate(ex.request, ex.dialect), p -> authenticated(ex, p));
+    then(ex, authenticate(ex.in.request(), ex.in.dialect()), p -> authenticated(ex, p));
   }
 
   /**
@@ -197,7 +187,7 @@ public final class RelayHandler {
   /** The key is good: the body read, validated and routed, then the limits asked. */
   private void authenticated(Exchange ex, Principal p) {
     ex.principal = p;
-    Endpoint endpoint = ex.endpoint;
+    Endpoint endpoint = ex.in.endpoint();
     if (endpoint != Endpoint.MODELS) {
       ObjectNode body = parseBody(ex.in);
       ex.body = body;
@@ -207,7 +197,7 @@ public final class RelayHandler {
         ex.stream = body.path("stream").asBoolean(false);
         ex.model = RelayCall.modelOf(body);
         ex.route = services.dispatcher().route(ex.model);
-        services.validator().validate(ex.contract, endpoint, body);
+        services.validator().validate(ex.in.contract(), endpoint, body);
         ex.hub = endpoint == Endpoint.MESSAGES ? MessagesRequestToChat.translate(body) : body;
       }
       if (endpoint.dialect() == Dialect.ANTHROPIC && ex.model == null) {
@@ -238,9 +228,9 @@ public final class RelayHandler {
     ex.upstreamStartNanos = System.nanoTime();
     ex.link = UpstreamLink.open(ex.context.owner(), services.upstreamIdleMillis(), () -> timedOut(ex));
     ObjectNode body = ex.body;
-    RelayCall call = new RelayCall(ex.endpoint, body, ex.stream, ex.requestId, ex.principal, ex.request.headers(),
-        body == null ? null : ex.in.body(), ex.link, ex.attempts, false, ex.hub);
-    then(ex, ex.endpoint == Endpoint.MODELS ? services.dispatcher().models(call)
+    RelayCall call = new RelayCall(ex.in.endpoint(), body, ex.stream, ex.in.requestId(), ex.principal,
+        ex.in.request().headers(), body == null ? null : ex.in.body(), ex.link, ex.attempts, false, ex.hub);
+    then(ex, ex.in.endpoint() == Endpoint.MODELS ? services.dispatcher().models(call)
         : services.dispatcher().send(call, ex.route), reply -> replied(ex, reply));
   }
 
@@ -273,10 +263,10 @@ public final class RelayHandler {
   private void geminiRequest(Exchange ex, String model) {
     ex.model = model;
     ex.route = services.dispatcher().route(model);
-    ex.stream = ex.endpoint == Endpoint.STREAM_GENERATE_CONTENT;
-    if (ex.endpoint == Endpoint.GEMINI_COUNT_TOKENS) {
+    ex.stream = ex.in.endpoint() == Endpoint.STREAM_GENERATE_CONTENT;
+    if (ex.in.endpoint() == Endpoint.GEMINI_COUNT_TOKENS) {
       ex.hub = ex.body;
-    } else if (services.dispatcher().servesNatively(ex.endpoint, ex.route)) {
+    } else if (services.dispatcher().servesNatively(ex.in.endpoint(), ex.route)) {
       GenerateContentToChat.checkShape(ex.body);
       ex.hub = null;
     } else {
@@ -387,7 +377,7 @@ public final class RelayHandler {
     if (served != null) {
       out.set(SLUICE_UPSTREAM, served);
     }
-    for (Map.Entry<String, String> h : RateLimitHeaders.forContract(ex.contract, ex.limitHeaders).entrySet()) {
+    for (Map.Entry<String, String> h : RateLimitHeaders.forContract(ex.in.contract(), ex.limitHeaders).entrySet()) {
       String name = h.getKey();
       CharSequence wire = RateLimitHeaders.wireName(name);
       if (RateLimitHeaders.fromUpstreamToo(name)) {
@@ -424,16 +414,16 @@ public final class RelayHandler {
     HttpServerResponse resp = ex.response;
     ex.usage = b.usage();
     // an upstream's 529 in Google's shape (the router read it as it came, to fall back on it) goes out as 503
-    int status = ex.dialect == Dialect.GEMINI ? GeminiErrorBody.httpStatus(b.status()) : b.status();
+    int status = ex.in.dialect() == Dialect.GEMINI ? GeminiErrorBody.httpStatus(b.status()) : b.status();
     if (status != 200) {   // 200 is the response's own
       resp.setStatusCode(status);
     }
     writeHeaders(ex, resp, b.headers());
     Buffer body = b.body();
-    if (ex.endpoint == Endpoint.MODELS && b.status() < 300) {
+    if (ex.in.endpoint() == Endpoint.MODELS && b.status() < 300) {
       try {
         ObjectNode list = ModelCatalog.shape(Json.parse(body.getBytes()), ex.principal);
-        if (ex.dialect == Dialect.GEMINI) {
+        if (ex.in.dialect() == Dialect.GEMINI) {
           List<ObjectNode> models = new ArrayList<>();
           list.path("data").forEach(m -> models.add((ObjectNode) m));
           String one = ex.in.pathModel();
@@ -448,7 +438,7 @@ public final class RelayHandler {
           } else {
             list = GeminiModels.list(models);
           }
-        } else if (ex.request.getHeader("anthropic-version") != null) {
+        } else if (ex.in.request().getHeader("anthropic-version") != null) {
           // an Anthropic client (Claude Code's model discovery): Anthropic's list shape
           List<ObjectNode> models = new ArrayList<>();
           list.path("data").forEach(m -> models.add((ObjectNode) m));
@@ -465,8 +455,8 @@ public final class RelayHandler {
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     }
     String code = b.status() >= 400 ? "upstream_" + b.status() : null;
-    if (code != null && ex.dialect == Dialect.OPENAI) {
-      body = Buffer.buffer(services.errors().relayed(ex.contract, b.status(), body.getBytes()));
+    if (code != null && ex.in.dialect() == Dialect.OPENAI) {
+      body = Buffer.buffer(services.errors().relayed(ex.in.contract(), b.status(), body.getBytes()));
     }
     ex.firstByteNanos = System.nanoTime();
     resp.end(ex.sent(body));
@@ -477,7 +467,7 @@ public final class RelayHandler {
     HttpServerResponse resp = ex.response;
     resp.setStatusCode(s.status());
     writeHeaders(ex, resp, s.headers());
-    ex.array = ex.dialect == Dialect.GEMINI && !"sse".equals(ex.request.getParam("alt"))
+    ex.array = ex.in.dialect() == Dialect.GEMINI && !"sse".equals(ex.in.request().getParam("alt"))
         ? new JsonArrayFraming() : null;
     resp.putHeader(HttpHeaders.CONTENT_TYPE, ex.array != null ? "application/json; charset=UTF-8"
         : "text/event-stream; charset=utf-8");
@@ -485,7 +475,7 @@ public final class RelayHandler {
     resp.putHeader("X-Accel-Buffering", "no");
     resp.setChunked(true);
     ex.relaying = s;
-    ex.relayed = new TokenEstimate(ex.dialect);
+    ex.relayed = new TokenEstimate(ex.in.dialect());
     ex.link.relaying();
     var source = s.source();
     UpstreamLink link = ex.link;
@@ -565,7 +555,7 @@ public final class RelayHandler {
     if (ex.array != null) {
       return ex.array.end(Buffer.buffer(Json.write(GeminiErrorBody.of(error))));
     }
-    switch (ex.dialect) {
+    switch (ex.in.dialect()) {
       case ANTHROPIC -> {
         return SseWriter.encode(new SseEvent("error", Json.write(AnthropicErrorBody.of(error)), null));
       }
@@ -576,10 +566,10 @@ public final class RelayHandler {
         // below
       }
     }
-    if (ex.endpoint == Endpoint.RESPONSES) {
+    if (ex.in.endpoint() == Endpoint.RESPONSES) {
       return SseWriter.encode(new SseEvent("error", services.errors().responsesEvent(error, ex.eventsWritten), null));
     }
-    return SseWriter.data(services.errors().render(ex.contract, error));
+    return SseWriter.data(services.errors().render(ex.in.contract(), error));
   }
 
   /** Answers with an error: a JSON envelope before the first byte; an SSE error event after it. */
@@ -587,12 +577,13 @@ public final class RelayHandler {
     if (ex.finished) {
       return;
     }
-    ApiError error = services.errors().as(ex.contract, t instanceof GatewayException g ? g.error() : ApiError.internal());
-    if (ex.dialect == Dialect.GEMINI && t instanceof GatewayException g) {
+    ApiError error = services.errors().as(ex.in.contract(),
+        t instanceof GatewayException g ? g.error() : ApiError.internal());
+    if (ex.in.dialect() == Dialect.GEMINI && t instanceof GatewayException g) {
       error = GeminiErrorBody.forClient(error, g.kind());
     }
     if (!(t instanceof GatewayException)) {
-      LOG.error("request_id={} unexpected failure: {}", ex.requestId, t.toString());
+      LOG.error("request_id={} unexpected failure: {}", ex.in.requestId(), t.toString());
     }
     HttpServerResponse resp = ex.response;
     if (resp.closed() || resp.ended()) {
@@ -603,13 +594,13 @@ public final class RelayHandler {
       streamFailed(ex, error);
       return;
     }
-    int status = statusFor(ex.dialect, error);
+    int status = statusFor(ex.in.dialect(), error);
     if (!resp.headWritten()) {
       resp.setStatusCode(status);
       writeHeaders(ex, resp, null);
-      RateLimitHeaders.forContract(ex.contract, error.headers()).forEach(resp::putHeader);
+      RateLimitHeaders.forContract(ex.in.contract(), error.headers()).forEach(resp::putHeader);
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-      resp.end(ex.sent(Buffer.buffer(errorBody(ex.dialect, ex.contract, error))));
+      resp.end(ex.sent(Buffer.buffer(errorBody(ex.in.dialect(), ex.in.contract(), error))));
     }
     finish(ex, status, error.code());
   }
@@ -640,23 +631,23 @@ public final class RelayHandler {
     long latency = (System.nanoTime() - ex.startNanos) / 1_000_000;
     String keyId = ex.principal == null ? null : ex.principal.keyId();
     AttemptLog attempts = ex.attempts;
-    services.accessLog().log(new AccessLog.Entry(ex.requestId, ex.request.method().name(),
-        ex.request.path(), ex.model, status, latency, ex.upstreamLatencyMillis, keyId, errorCode, ex.stream,
+    services.accessLog().log(new AccessLog.Entry(ex.in.requestId(), ex.in.request().method().name(),
+        ex.in.request().path(), ex.model, status, latency, ex.upstreamLatencyMillis, keyId, errorCode, ex.stream,
         attempts.upstream(), attempts.model(), attempts.count() > 1 ? attempts.describe() : null));
-    if (ex.principal != null && ex.endpoint != Endpoint.MODELS) {
+    if (ex.principal != null && ex.in.endpoint() != Endpoint.MODELS) {
       TokenUsage u = ex.usage;
       if (u.totalTokens() > 0) {
-        services.rateLimiter().recordTokens(ex.principal, ex.endpoint.endpointClass(), u.totalTokens());
+        services.rateLimiter().recordTokens(ex.principal, ex.in.endpoint().endpointClass(), u.totalTokens());
       }
-      services.usage().record(new UsageRecord(services.clock().instant(), ex.requestId, keyId,
-          ex.endpoint.path(), ex.model, attempts.upstream(), ex.account, u.promptTokens(),
+      services.usage().record(new UsageRecord(services.clock().instant(), ex.in.requestId(), keyId,
+          ex.in.endpoint().path(), ex.model, attempts.upstream(), ex.account, u.promptTokens(),
           u.completionTokens(), u.cachedTokens(), u.reasoningTokens(), latency, status, errorCode, attempts.model(),
           attempts.count()));
     }
     Principal p = ex.principal;
     long firstByte = ex.firstByteNanos != 0 ? ex.firstByteNanos : ex.response.ended() ? System.nanoTime() : 0;
-    services.observer().finished(new RequestRecord(services.clock().millis(), ex.requestId, ex.endpoint,
-        ex.request.path(), keyId,
+    services.observer().finished(new RequestRecord(services.clock().millis(), ex.in.requestId(), ex.in.endpoint(),
+        ex.in.request().path(), keyId,
         p == null ? null : p.name(), p == null ? null : p.plan(), ex.model, ex.route == null ? null : ex.route.name(),
         attempts, ex.account, status, errorCode, latency,
         firstByte == 0 ? -1 : (firstByte - ex.startNanos) / 1_000_000, ex.stream, ex.usage, bodiesOf(ex)));
@@ -667,7 +658,7 @@ public final class RelayHandler {
     if (ex.bodies == null) {
       return null;
     }
-    if (ex.endpoint != Endpoint.MODELS) {
+    if (ex.in.endpoint() != Endpoint.MODELS) {
       ex.bodies.request(ex.in.body());
     }
     return ex.bodies.bodies();

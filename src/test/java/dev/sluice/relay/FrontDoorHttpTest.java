@@ -66,6 +66,11 @@ class FrontDoorHttpTest {
     return Json.MAPPER.readTree(r.body());
   }
 
+  private static void assertTooLarge(HttpResponse<String> r) throws Exception {
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(json(r).path("error").path("code").asText()).isEqualTo("request_too_large");
+  }
+
   @ParameterizedTest
   @MethodSource("paths")
   void relaysAndEchoesTheClientsRequestId(String path) throws Exception {
@@ -96,17 +101,14 @@ class FrontDoorHttpTest {
   @MethodSource("paths")
   void aDeclaredBodyOverTheLimitIs413(String path) throws Exception {
     HttpResponse<String> r = post(path, HttpRequest.BodyPublishers.ofString(BIG), "application/json");
-    assertThat(r.statusCode()).isEqualTo(413);
-    assertThat(json(r).path("error").path("code").asText()).isEqualTo("request_too_large");
+    assertTooLarge(r);
     assertThat(r.headers().firstValue("x-request-id")).isPresent();
   }
 
   @ParameterizedTest
   @MethodSource("paths")
   void aChunkedBodyOverTheLimitIs413(String path) throws Exception {
-    HttpResponse<String> r = post(path, chunked(BIG), "application/json");
-    assertThat(r.statusCode()).isEqualTo(413);
-    assertThat(json(r).path("error").path("code").asText()).isEqualTo("request_too_large");
+    assertTooLarge(post(path, chunked(BIG), "application/json"));
   }
 
   @ParameterizedTest
